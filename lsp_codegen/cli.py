@@ -1,0 +1,106 @@
+"""The `lsp-codegen` command: serve, generate, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `lsp-codegen` console script."""
+    args = _parser().parse_args(argv)
+    _configure_logging(args.log_level, getattr(args, "log_file", None))
+    result: int = args.run(args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lsp-codegen", description=__doc__)
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    _add_serve(commands)
+    _add_generate(commands)
+    _add_doctor(commands)
+    return parser
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    transport = serve.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout")
+    transport.add_argument("--tcp", metavar="HOST:PORT", help="listen for one client on TCP")
+    transport.add_argument("--ws", metavar="HOST:PORT", help="listen on a WebSocket")
+    serve.add_argument("--log-file", help="write the server log here instead of stderr")
+    serve.set_defaults(run=_serve)
+
+
+def _add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    generate = commands.add_parser(
+        "generate", help="generate code for a comment prompt in FILE, without an editor"
+    )
+    generate.add_argument("file", help="a source file holding a comment prompt")
+    generate.add_argument("--line", type=int, required=True, help="1-based line of the prompt")
+    generate.add_argument("--n", type=int, default=4, help="number of candidates")
+    _add_model_options(generate)
+    generate.set_defaults(run=_generate)
+
+
+def _add_doctor(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    doctor = commands.add_parser("doctor", help="check torch, the device and the model")
+    _add_model_options(doctor)
+    doctor.set_defaults(run=_doctor)
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default="default", help="the `model` setting")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    parser.add_argument("--max-new-tokens", type=int, default=None)
+
+
+def _configure_logging(level: str, log_file: str | None) -> None:
+    # Never stdout: in stdio mode it carries the LSP stream.
+    handler: logging.Handler = (
+        logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
+    )
+    logging.basicConfig(
+        level=level.upper(),
+        handlers=[handler],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # pygls logs every message at INFO; keep its noise for --log-level DEBUG.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("pygls").setLevel(logging.WARNING)
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise SystemExit(f"lsp-codegen: expected HOST:PORT, got {value!r}")
+    return host, int(port)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from lsp_codegen.server.app import create_server
+
+    server = create_server()
+    if args.tcp:
+        server.start_tcp(*_host_port(args.tcp))
+    elif args.ws:
+        server.start_ws(*_host_port(args.ws))
+    else:
+        server.start_io()
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from lsp_codegen.commands.generate import run_generate
+
+    return run_generate(args)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from lsp_codegen.commands.doctor import run_doctor
+
+    return run_doctor(args)

@@ -1,0 +1,1 @@
+"""The command-line subcommands that run the pipeline without an editor."""

@@ -1,0 +1,33 @@
+"""What the command-line subcommands share: settings from flags, loading with progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from lsp_codegen.config import Settings, parse_settings
+from lsp_codegen.engine.base import Engine
+from lsp_codegen.server.model_host import load_engine
+
+
+def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
+    """Settings from command-line flags; an invalid flag is reported and defaulted."""
+    raw: dict[str, object] = {"model": args.model, "device": args.device, **extra}
+    if args.max_new_tokens is not None:
+        raw["maxNewTokens"] = args.max_new_tokens
+    settings, problems = parse_settings(raw)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return settings
+
+
+def load_with_progress(settings: Settings) -> tuple[Engine, float]:
+    """Load the engine, printing progress to stderr; return it and the seconds it took."""
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        print(f"[{time.monotonic() - started:5.1f} s] {message}", file=sys.stderr, flush=True)
+
+    engine = load_engine(settings, progress)
+    return engine, time.monotonic() - started

@@ -1,0 +1,221 @@
+"""User settings: one typed, fully defaulted tree, read from camelCase JSON.
+
+Every field carries its wire name and its `Rule` in dataclass metadata, so the
+constraints live next to the defaults and parsing is one generic loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Device = Literal["auto", "cpu", "cuda", "mps"]
+Dtype = Literal["auto", "float32", "bfloat16", "float16"]
+
+_PREFIX = "lsp-codegen: "
+_SECTION_KEYS = ("lspCodegen", "lsp-codegen")
+
+
+class _Invalid(ValueError):
+    """A value that does not fit its rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one setting accepts: a phrase for messages and a checking converter."""
+
+    expected: str  # completes "expected ...", e.g. "an integer from 1 to 16"
+    convert: Callable[[object], object]  # returns the value to store, raises _Invalid
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def _integer(low: int, high: int) -> Rule:
+    def convert(value: object) -> object:
+        # bool is an int subclass; `true` is never meant as 1.
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Invalid
+        return value
+
+    return Rule(f"an integer from {low} to {high}", convert)
+
+
+def _number(low: float, high: float, *, low_open: bool = False) -> Rule:
+    def convert(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Invalid
+        number = float(value)
+        above = number > low if low_open else number >= low
+        if not (above and number <= high):  # also rejects NaN
+            raise _Invalid
+        return number
+
+    if low_open:
+        return Rule(f"a number greater than {_fmt(low)} and at most {_fmt(high)}", convert)
+    return Rule(f"a number from {_fmt(low)} to {_fmt(high)}", convert)
+
+
+def _choice(*choices: str) -> Rule:
+    def convert(value: object) -> object:
+        if value not in choices or not isinstance(value, str):
+            raise _Invalid
+        return value
+
+    return Rule("one of " + ", ".join(repr(c) for c in choices), convert)
+
+
+def _text() -> Rule:
+    def convert(value: object) -> object:
+        if not isinstance(value, str) or not value.strip():
+            raise _Invalid
+        return value.strip()
+
+    return Rule("a non-empty string", convert)
+
+
+def _section(example: str) -> Rule:
+    def convert(value: object) -> object:
+        if not isinstance(value, Mapping):
+            raise _Invalid
+        return value
+
+    return Rule(f"an object like {example}", convert)
+
+
+def _flag() -> Rule:
+    def convert(value: object) -> object:
+        if not isinstance(value, bool):
+            raise _Invalid
+        return value
+
+    return Rule("true or false", convert)
+
+
+_T = TypeVar("_T")
+
+
+def _setting(default: _T, wire: str, rule: Rule) -> _T:
+    result: _T = field(default=default, metadata={"wire": wire, "rule": rule})
+    return result
+
+
+@dataclass(frozen=True)
+class InlineSettings:
+    """Inline (ghost text) completions."""
+
+    enabled: bool = _setting(True, "enabled", _flag())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can configure; every field has a working default."""
+
+    model: str = _setting("default", "model", _text())
+    device: Device = _setting("auto", "device", _choice("auto", "cpu", "cuda", "mps"))
+    dtype: Dtype = _setting("auto", "dtype", _choice("auto", "float32", "bfloat16", "float16"))
+    max_new_tokens: int = _setting(128, "maxNewTokens", _integer(1, 4096))
+    temperature: float = _setting(0.8, "temperature", _number(0, 2))
+    top_p: float = _setting(0.95, "topP", _number(0, 1, low_open=True))
+    num_candidates: int = _setting(4, "numCandidates", _integer(1, 16))
+    context_tokens: int = _setting(1024, "contextTokens", _integer(64, 131072))
+    max_time_ms: int = _setting(30000, "maxTimeMs", _integer(100, 600000))
+    inline: InlineSettings = field(
+        default_factory=InlineSettings,
+        metadata={"wire": "inline", "rule": _section('{"enabled": true}')},
+    )
+
+
+_Section = TypeVar("_Section", bound="DataclassInstance")
+
+
+def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """Overlay the camelCase keys present in `raw` onto `base` (defaults when None).
+
+    Returns the new settings and one human-readable message per problem: an
+    invalid value keeps the base value, an unknown key is ignored. A `null`
+    value counts as "not set". Never raises.
+    """
+    settings = Settings() if base is None else base
+    if raw is None:
+        return settings, []
+    messages: list[str] = []
+    if not isinstance(raw, Mapping):
+        messages.append(
+            f"{_PREFIX}settings must be an object, got {_show(raw)}; keeping the current settings"
+        )
+        return settings, messages
+    return _overlay(settings, raw, "", messages), messages
+
+
+def _overlay(base: _Section, raw: Mapping[Any, object], path: str, messages: list[str]) -> _Section:
+    by_wire = {f.metadata["wire"]: f for f in dataclasses.fields(base)}
+    changes: dict[str, object] = {}
+    for key, value in raw.items():
+        wire = f"{path}{key}"
+        spec = by_wire.get(key)
+        if spec is None:
+            messages.append(f"{_PREFIX}unknown setting `{wire}` ignored")
+            continue
+        if value is None:
+            continue
+        current = getattr(base, spec.name)
+        rule: Rule = spec.metadata["rule"]
+        try:
+            checked = rule.convert(value)
+        except _Invalid:
+            messages.append(
+                f"{_PREFIX}setting `{wire}` = {_show(value)} is invalid "
+                f"(expected {rule.expected}); using {_show(current)}"
+            )
+            continue
+        if isinstance(checked, Mapping):
+            checked = _overlay(current, checked, f"{wire}.", messages)
+        changes[spec.name] = checked
+    return dataclasses.replace(base, **changes)
+
+
+def _show(value: object) -> str:
+    """A short JSON-flavoured rendering of a value for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = _wire_of(value)
+    text = json.dumps(value, default=repr) if isinstance(value, dict | list) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def settings_section(raw: object) -> object:
+    """The lsp-codegen part of a workspace/didChangeConfiguration payload.
+
+    Clients send either our section itself or the whole settings object with
+    our section under "lspCodegen" (or "lsp-codegen").
+    """
+    if isinstance(raw, Mapping):
+        for key in _SECTION_KEYS:
+            if key in raw:
+                return raw[key]
+    return raw
+
+
+def to_wire(settings: Settings) -> dict[str, object]:
+    """The settings as a camelCase dict that `parse_settings` reads back unchanged."""
+    return _wire_of(settings)
+
+
+def _wire_of(section: DataclassInstance) -> dict[str, object]:
+    wire: dict[str, object] = {}
+    for spec in dataclasses.fields(section):
+        value = getattr(section, spec.name)
+        is_section = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        wire[spec.metadata["wire"]] = _wire_of(value) if is_section else value
+    return wire

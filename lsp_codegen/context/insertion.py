@@ -1,0 +1,101 @@
+"""Where generated code goes: LINE or BLOCK mode, indentation, and the comment prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lsp_codegen.context.comments import find_comment_prompt
+from lsp_codegen.context.indentation import detect_indent_unit, is_blank, leading_whitespace
+from lsp_codegen.context.languages import opens_block
+from lsp_codegen.context.positions import LineIndex
+from lsp_codegen.context.types import CommentPrompt, Insertion, Mode
+
+_MAX_BLANK_RUN = 200  # blank lines looked through for the line that opened the block
+
+
+def locate_insertion(
+    text: str, offset: int, language_id: str, index: LineIndex | None = None
+) -> Insertion:
+    """Describe an insertion at str `offset` of `text` (clamped to the text).
+
+    LINE mode when the cursor's line has code before the cursor that does not
+    open a block; BLOCK mode otherwise. `comment` is the comment prompt the
+    cursor line belongs to, in either mode. Pass `index` (a LineIndex of this
+    same text, e.g. Document.line_index) to save rebuilding it.
+    """
+    if offset < 0:
+        raise ValueError(f"offset must not be negative, got {offset}")
+    offset = min(offset, len(text))
+    index = _index_of(text, index)
+    lines = index.lines
+    line = index.line_of(offset)
+    before = text[index.line_start(line) : offset]
+    mode = Mode.BLOCK
+    leading = ""
+    indent = leading_whitespace(before)
+    if not is_blank(before):
+        if opens_block(before, language_id):
+            indent += detect_indent_unit(lines, language_id, around=line)
+            leading = "\n" + indent
+        else:
+            mode = Mode.LINE
+    elif is_blank(lines[line]):
+        indent = _indent_for_blank_line(lines, line, before, language_id)
+    return Insertion(
+        offset=offset,
+        mode=mode,
+        indent=indent,
+        prefix=text[:offset],
+        suffix=text[offset:],
+        language=language_id,
+        comment=find_comment_prompt(lines, line, language_id),
+        leading=leading,
+    )
+
+
+def _indent_for_blank_line(lines: Sequence[str], line: int, before: str, language_id: str) -> str:
+    """`before`, or one unit deeper than the previous non-blank line when that opens a block."""
+    for number in range(line - 1, max(-1, line - _MAX_BLANK_RUN), -1):
+        previous = lines[number]
+        if is_blank(previous):
+            continue
+        if opens_block(previous, language_id):
+            unit = detect_indent_unit(lines, language_id, around=line)
+            return leading_whitespace(previous) + unit
+        return before
+    return before
+
+
+def insertion_for_comment(
+    text: str, prompt: CommentPrompt, language_id: str, index: LineIndex | None = None
+) -> Insertion:
+    """A BLOCK insertion at the start of `prompt.insert_line`.
+
+    Past the end of the document the offset is len(text), and `leading` is "\\n"
+    when the text does not already end with a line break. `index` is as for
+    locate_insertion.
+    """
+    index = _index_of(text, index)
+    leading = ""
+    if prompt.insert_line < index.line_count:
+        offset = index.line_start(prompt.insert_line)
+    else:
+        offset = len(text)
+        if text and not text.endswith(("\n", "\r")):
+            leading = "\n"
+    return Insertion(
+        offset=offset,
+        mode=Mode.BLOCK,
+        indent=prompt.indent,
+        prefix=text[:offset],
+        suffix=text[offset:],
+        language=language_id,
+        comment=prompt,
+        leading=leading,
+    )
+
+
+def _index_of(text: str, index: LineIndex | None) -> LineIndex:
+    if index is not None and index.text is text:
+        return index
+    return LineIndex(text)

@@ -1,0 +1,209 @@
+"""LSP positions (line, character in some encoding) <-> Python str offsets.
+
+Lines end only at the LSP terminators "\\r\\n", "\\r" and "\\n"; characters such
+as U+2028 or form feed, which `str.splitlines` treats as breaks, stay inside a line.
+
+Clamping rules, shared by every function here:
+
+* a negative line, character or offset raises ValueError;
+* a line past the last line addresses the end of the document;
+* a character past the end of a line's content addresses the end of that content
+  (before its terminator);
+* a character that falls inside a multi-unit character (between the two UTF-16
+  units of an emoji, or inside a UTF-8 sequence) addresses the start of that character;
+* an offset past the end of the text is the end of the text, and an offset
+  between the "\\r" and "\\n" of a CRLF is the end of that line's content.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from typing import overload
+
+UTF8 = "utf-8"
+UTF16 = "utf-16"
+UTF32 = "utf-32"
+ENCODINGS: tuple[str, ...] = (UTF8, UTF16, UTF32)
+
+_TERMINATOR = re.compile(r"\r\n|\r|\n")
+# Code points that take more than one code unit in each variable-width encoding.
+_WIDE = {
+    UTF8: re.compile(r"[^\x00-\x7f]"),
+    UTF16: re.compile(r"[\U00010000-\U0010ffff]"),
+}
+
+
+def check_encoding(encoding: str) -> None:
+    """Raise ValueError unless `encoding` is an LSP PositionEncodingKind we support."""
+    if encoding not in ENCODINGS:
+        raise ValueError(f"unsupported position encoding {encoding!r}; use one of {ENCODINGS}")
+
+
+def char_units(char: str, encoding: str) -> int:
+    """Number of code units one code point takes in `encoding`."""
+    code = ord(char)
+    if encoding == UTF16:
+        return 2 if code > 0xFFFF else 1
+    if encoding == UTF8:
+        if code < 0x80:
+            return 1
+        if code < 0x800:
+            return 2
+        return 3 if code < 0x10000 else 4
+    return 1
+
+
+def units_in(text: str, encoding: str) -> int:
+    """Number of code units `text` takes in `encoding`."""
+    if encoding == UTF32 or text.isascii():
+        return len(text)
+    # "surrogatepass" keeps lone surrogates countable (one UTF-16 unit, three UTF-8 bytes).
+    if encoding == UTF16:
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def index_for_units(content: str, units: int, encoding: str) -> int:
+    """The str index in `content` that `units` code units address (clamped, see module doc)."""
+    if encoding == UTF32 or content.isascii():
+        return min(units, len(content))
+    extra = 0  # code units beyond one per code point, for the wide characters passed so far
+    for match in _WIDE[encoding].finditer(content):
+        start = match.start() + extra
+        if units <= start:
+            break
+        width = char_units(match.group(), encoding)
+        if units < start + width:
+            return match.start()
+        extra += width - 1
+    return min(units - extra, len(content))
+
+
+def _check_non_negative(**values: int) -> None:
+    for name, value in values.items():
+        if value < 0:
+            raise ValueError(f"{name} must not be negative, got {value}")
+
+
+def _line_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Start offsets and content end offsets of every line of `text`."""
+    separator = _single_terminator(text)
+    if separator is None:
+        starts = [0]
+        ends: list[int] = []
+        for match in _TERMINATOR.finditer(text):
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(text))
+        return starts, ends
+    # One kind of terminator throughout: str.split is several times faster than a regex.
+    lengths = [len(part) for part in text.split(separator)]
+    width = len(separator)
+    starts = list(itertools.accumulate((n + width for n in lengths[:-1]), initial=0))
+    return starts, [start + n for start, n in zip(starts, lengths, strict=True)]
+
+
+def _single_terminator(text: str) -> str | None:
+    """The one line break `text` uses throughout (LF or CRLF), or None when mixed."""
+    returns = text.count("\r")
+    if returns == 0:
+        return "\n"
+    if returns == text.count("\r\n") == text.count("\n"):
+        return "\r\n"
+    return None
+
+
+class LineIndex:
+    """Line start offsets of one text, computed once; converts positions and offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts, self._ends = _line_bounds(text)
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines; a text ending with a terminator has an empty last line."""
+        return len(self._starts)
+
+    def _check_line(self, line: int) -> None:
+        if not 0 <= line < len(self._starts):
+            raise IndexError(f"line {line} out of range (0..{len(self._starts) - 1})")
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of `line`."""
+        self._check_line(line)
+        return self._starts[line]
+
+    def line_end(self, line: int) -> int:
+        """Offset just past the content of `line` (before its terminator)."""
+        self._check_line(line)
+        return self._ends[line]
+
+    def line_text(self, line: int) -> str:
+        """Content of `line` without its terminator; IndexError when out of range."""
+        self._check_line(line)
+        return self.text[self._starts[line] : self._ends[line]]
+
+    def line_of(self, offset: int) -> int:
+        """The line holding `offset` (clamped to the text)."""
+        _check_non_negative(offset=offset)
+        return bisect.bisect_right(self._starts, min(offset, len(self.text))) - 1
+
+    @property
+    def lines(self) -> LinesView:
+        """The line contents as a lazy sequence; only the lines read are sliced out."""
+        return LinesView(self)
+
+    def offset_at(self, line: int, character: int, encoding: str = UTF16) -> int:
+        """Offset that LSP position (`line`, `character`) addresses in `encoding`."""
+        check_encoding(encoding)
+        _check_non_negative(line=line, character=character)
+        if line >= len(self._starts):
+            return len(self.text)
+        start = self._starts[line]
+        content = self.text[start : self._ends[line]]
+        return start + index_for_units(content, character, encoding)
+
+    def position_at(self, offset: int, encoding: str = UTF16) -> tuple[int, int]:
+        """LSP position (line, character in `encoding`) of `offset`."""
+        check_encoding(encoding)
+        line = self.line_of(offset)
+        start = self._starts[line]
+        end = min(offset, self._ends[line])
+        return line, units_in(self.text[start:end], encoding)
+
+
+class LinesView(Sequence[str]):
+    """The lines of a LineIndex as a read-only sequence, sliced on demand."""
+
+    def __init__(self, index: LineIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index.line_count
+
+    @overload
+    def __getitem__(self, item: int) -> str: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, item: int | slice) -> str | Sequence[str]:
+        if isinstance(item, slice):
+            return [self._index.line_text(i) for i in range(*item.indices(len(self)))]
+        if item < 0:
+            item += len(self)
+        return self._index.line_text(item)
+
+
+def offset_at(text: str, line: int, character: int, encoding: str = UTF16) -> int:
+    """Offset in `text` that LSP position (`line`, `character`) addresses."""
+    return LineIndex(text).offset_at(line, character, encoding)
+
+
+def position_at(text: str, offset: int, encoding: str = UTF16) -> tuple[int, int]:
+    """LSP position of `offset` in `text`."""
+    return LineIndex(text).position_at(offset, encoding)

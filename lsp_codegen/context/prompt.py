@@ -1,0 +1,105 @@
+"""Fit an insertion's prefix and suffix into a token budget and format the prompt.
+
+Budgets are counted with the model's own tokenizer. Text is cut at line
+boundaries where possible: the prefix loses its start, the suffix its end, so the
+text nearest the cursor is kept. A binary search over the number of kept lines
+keeps tokenizer calls to O(log n), and a character cap before it means a huge
+document is never tokenized whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lsp_codegen.context.fim import FimTemplate
+from lsp_codegen.context.types import Insertion, Prompt
+from lsp_codegen.engine.base import Tokenizer
+
+PREFIX_SHARE = 0.75  # of the budget, with FIM; the suffix gets the rest
+CHARS_PER_TOKEN_CAP = 16  # no token is longer than this many characters on average
+_TERMINATOR = re.compile(r"\r\n|\r|\n")
+
+CountTokens = Callable[[str], int]
+
+
+def build_prompt(
+    insertion: Insertion,
+    tokenizer: Tokenizer,
+    context_tokens: int,
+    fim: FimTemplate | None,
+) -> Prompt:
+    """The prompt for `insertion` within `context_tokens` tokens.
+
+    With FIM the suffix gets about a quarter of the budget and any of it left
+    unused goes to the prefix; without FIM the prefix gets it all and the suffix
+    is dropped. `Prompt.prefix` is the budgeted document prefix; the prompt text
+    continues it with `insertion.leading`.
+    """
+    count = tokenizer.count
+    budget = context_tokens - (count(insertion.leading) if insertion.leading else 0)
+    if fim is None:
+        prefix = keep_tail(insertion.prefix, budget, count)
+        text = prefix + insertion.leading
+        return Prompt(text=text, prefix=prefix, suffix="", fim=False, insertion=insertion)
+    budget -= count(fim.format("", ""))
+    suffix_budget = budget - int(budget * PREFIX_SHARE)
+    suffix = keep_head(insertion.suffix, suffix_budget, count)
+    prefix_budget = budget - (count(suffix) if suffix else 0)
+    prefix = keep_tail(insertion.prefix, prefix_budget, count)
+    text = fim.format(prefix + insertion.leading, suffix)
+    return Prompt(text=text, prefix=prefix, suffix=suffix, fim=True, insertion=insertion)
+
+
+def keep_tail(text: str, budget: int, count: CountTokens) -> str:
+    """The longest end of `text` that fits `budget` tokens, starting at a line if possible."""
+    if budget <= 0 or not text:
+        return ""
+    cap = CHARS_PER_TOKEN_CAP * budget
+    if len(text) > cap:
+        text = text[-cap:]
+        first_break = _TERMINATOR.search(text)
+        if first_break is not None and first_break.end() < len(text):
+            text = text[first_break.end() :]  # drop the partial first line
+    if count(text) <= budget:
+        return text
+    starts = [0] + [m.end() for m in _TERMINATOR.finditer(text) if m.end() < len(text)]
+    # Smallest start index whose tail fits; index 0 (the whole text) is known not to.
+    lowest = _first_true(1, len(starts), lambda i: count(text[starts[i] :]) <= budget)
+    if lowest < len(starts):
+        return text[starts[lowest] :]
+    line = text[starts[-1] :]
+    cut = _first_true(0, len(line), lambda i: count(line[i:]) <= budget)
+    return line[cut:]
+
+
+def keep_head(text: str, budget: int, count: CountTokens) -> str:
+    """The longest start of `text` that fits `budget` tokens, ending at a line if possible."""
+    if budget <= 0 or not text:
+        return ""
+    cap = CHARS_PER_TOKEN_CAP * budget
+    if len(text) > cap:
+        text = text[:cap]
+        breaks = [m.end() for m in _TERMINATOR.finditer(text)]
+        if breaks:
+            text = text[: breaks[-1]]  # drop the partial last line
+    if count(text) <= budget:
+        return text
+    ends = [m.end() for m in _TERMINATOR.finditer(text)]
+    # Number of whole lines kept: the largest n whose head fits.
+    kept = _first_true(1, len(ends) + 1, lambda n: count(text[: ends[n - 1]]) > budget) - 1
+    if kept > 0:
+        return text[: ends[kept - 1]]
+    line = text[: ends[0]] if ends else text
+    return line[: _first_true(0, len(line) + 1, lambda n: count(line[:n]) > budget) - 1]
+
+
+def _first_true(low: int, high: int, predicate: Callable[[int], bool]) -> int:
+    """The smallest i in [low, high) with predicate(i) true (predicate monotone); else high."""
+    while low < high:
+        middle = (low + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low

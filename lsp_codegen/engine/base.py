@@ -1,0 +1,138 @@
+"""The one interface every engine implements; no LSP types here."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Given the text generated so far for one candidate, return the index at which
+# the candidate is complete (text[:index] is kept), or None to keep decoding.
+StopRule = Callable[[str], "int | None"]
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What to generate: one prompt, several candidates."""
+
+    prompt: str
+    num_candidates: int = 4
+    max_new_tokens: int = 128
+    temperature: float = 0.8
+    top_p: float = 0.95
+    max_time_s: float = 30.0
+    stop: tuple[str, ...] = ()
+    stop_rule: StopRule | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class CandidateUpdate:
+    """One step of one candidate: new text and the log-probability of its token."""
+
+    index: int
+    delta: str
+    logprob: float
+    done: bool = False
+    finish_reason: str | None = None  # "stop" | "eos" | "length" | "time" | "cancelled"
+    # Set on the last update when a stop string or rule ended the candidate:
+    # its final text is the text streamed so far cut to this length.
+    text_end: int | None = None
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What an engine runs on; shown by `doctor` and in item details."""
+
+    model: str
+    device: str
+    dtype: str
+    context_length: int
+    fim: str | None  # FIM family name, None when the model has no FIM tokens
+    engine: str = "local"
+
+
+class CancelToken:
+    """A flag the decode loop checks at every step; records when it was set."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.cancelled_at: float | None = None
+        self.steps_after = 0  # decode steps that finished after cancel() was called
+
+    def cancel(self) -> None:
+        """Ask the generation to stop at its next decode step."""
+        if not self._event.is_set():
+            self.cancelled_at = time.monotonic()
+            self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once cancel() was called."""
+        return self._event.is_set()
+
+
+@dataclass
+class EngineStats:
+    """Counters an engine keeps so cancellation and load can be observed from outside."""
+
+    generations: int = 0
+    active: int = 0
+    decode_steps: int = 0
+    # Decode steps each cancelled generation ran after its cancel flag was set.
+    steps_after_cancel: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-friendly copy."""
+        return {
+            "generations": self.generations,
+            "active": self.active,
+            "decodeSteps": self.decode_steps,
+            "stepsAfterCancel": list(self.steps_after_cancel[-50:]),
+        }
+
+
+class Tokenizer(Protocol):
+    """The part of a tokenizer that prompt budgeting needs."""
+
+    def count(self, text: str) -> int:
+        """Number of tokens `text` encodes to (no special tokens added)."""
+        ...
+
+    def vocabulary(self) -> set[str]:
+        """Every token string, special tokens included (for FIM detection)."""
+        ...
+
+
+class Engine(Protocol):
+    """A model that streams candidates for a prompt."""
+
+    def info(self) -> EngineInfo:
+        """Model, device, FIM support and context length."""
+        ...
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The model's own tokenizer, for prompt budgeting."""
+        ...
+
+    @property
+    def stats(self) -> EngineStats:
+        """Live counters."""
+        ...
+
+    def stream(
+        self, request: GenerationRequest, cancel: CancelToken
+    ) -> AsyncIterator[CandidateUpdate]:
+        """Stream updates for every candidate until all are done or `cancel` is set."""
+        ...
+
+    def close(self) -> None:
+        """Release the worker and the model."""
+        ...
+
+
+class EngineError(RuntimeError):
+    """A failure a user can act on; the message names what to change."""

@@ -1,0 +1,177 @@
+"""The decode loop: one prefill, N candidates decoded together, token by token.
+
+Runs on the engine's worker thread. Everything the caller sees goes through
+`emit`; cancellation is a flag checked before every decode step.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from transformers import DynamicCache
+
+from lsp_codegen.engine.base import (
+    CancelToken,
+    CandidateUpdate,
+    EngineStats,
+    GenerationRequest,
+)
+from lsp_codegen.engine.detokenize import IncrementalDetokenizer
+from lsp_codegen.engine.sampling import choose_tokens
+
+Emit = Callable[[CandidateUpdate], None]
+
+
+@dataclass
+class _Row:
+    """One live candidate: its index, detokenizer and the stop it may hit."""
+
+    index: int
+    detok: IncrementalDetokenizer
+    finish: str | None = None
+    cut: int | None = None  # final text length when a stop string/rule ended it
+
+
+@dataclass
+class DecodeSetup:
+    """What the loop needs besides the request."""
+
+    model: Any
+    tokenizer: Any
+    device: torch.device
+    eos_ids: frozenset[int]
+    context_length: int
+    stats: EngineStats
+
+
+def prompt_ids(setup: DecodeSetup, request: GenerationRequest) -> torch.Tensor:
+    """Tokenize the prompt, keeping its end when it would overflow the context."""
+    ids: list[int] = setup.tokenizer(request.prompt, add_special_tokens=True)["input_ids"]
+    room = max(1, setup.context_length - request.max_new_tokens)
+    if len(ids) > room:
+        ids = ids[-room:]
+    return torch.tensor([ids], device=setup.device)
+
+
+def run_decode(
+    setup: DecodeSetup, request: GenerationRequest, cancel: CancelToken, emit: Emit
+) -> None:
+    """Generate every candidate of `request`, emitting one update per new token."""
+    ids = prompt_ids(setup, request)
+    n = request.num_candidates
+    anchor = int(ids[0, -1])
+    rows = [_Row(i, IncrementalDetokenizer(setup.tokenizer, anchor)) for i in range(n)]
+    deadline = time.monotonic() + request.max_time_s
+    generator = _generator(request.seed, setup.device)
+    greedy = torch.tensor([i == 0 for i in range(n)], device=setup.device)
+    with torch.inference_mode():
+        cache = DynamicCache(config=setup.model.config)
+        logits = _forward(setup, ids, cache)
+        # One prefill serves every candidate: copy its KV cache N times.
+        cache.batch_repeat_interleave(n)
+        logits = logits.expand(n, -1)
+        for step in range(request.max_new_tokens):
+            if _interrupted(cancel, deadline, rows, emit):
+                break
+            tokens, logprobs = choose_tokens(
+                logits, request.temperature, request.top_p, greedy, generator
+            )
+            _advance(rows, tokens.tolist(), logprobs.tolist(), request, setup, emit)
+            live = [i for i, row in enumerate(rows) if row.finish is None]
+            if not live:
+                return
+            if len(live) < len(rows):
+                keep = torch.tensor(live, device=setup.device)
+                cache.batch_select_indices(keep)
+                tokens, greedy = tokens[keep], greedy[keep]
+                rows = [rows[i] for i in live]
+            if step + 1 < request.max_new_tokens:
+                logits = _forward(setup, tokens.unsqueeze(-1), cache, cancel)
+        else:
+            _finish_all(rows, "length", emit)
+
+
+def _generator(seed: int | None, device: torch.device) -> torch.Generator | None:
+    if seed is None:
+        return None
+    return torch.Generator(device=device).manual_seed(seed)
+
+
+def _forward(
+    setup: DecodeSetup,
+    input_ids: torch.Tensor,
+    cache: DynamicCache,
+    cancel: CancelToken | None = None,
+) -> torch.Tensor:
+    """One model step; returns the last position's logits and counts the step."""
+    out = setup.model(input_ids=input_ids, cache=cache, use_cache=True)
+    setup.stats.decode_steps += 1
+    if cancel is not None and cancel.cancelled:
+        # This step was already running (or started) when the flag was set.
+        cancel.steps_after += 1
+    logits: torch.Tensor = out.logits[:, -1, :]
+    return logits
+
+
+def _interrupted(cancel: CancelToken, deadline: float, rows: list[_Row], emit: Emit) -> bool:
+    """Finish every live row when cancelled or out of time; True if so."""
+    if cancel.cancelled:
+        _finish_all(rows, "cancelled", emit)
+        return True
+    if time.monotonic() > deadline:
+        _finish_all(rows, "time", emit)
+        return True
+    return False
+
+
+def _finish_all(rows: list[_Row], reason: str, emit: Emit) -> None:
+    for row in rows:
+        if row.finish is None:
+            row.finish = reason
+            emit(CandidateUpdate(row.index, "", 0.0, done=True, finish_reason=reason))
+
+
+def _advance(
+    rows: list[_Row],
+    tokens: list[int],
+    logprobs: list[float],
+    request: GenerationRequest,
+    setup: DecodeSetup,
+    emit: Emit,
+) -> None:
+    """Append each row's new token, emit its delta and mark rows that stopped."""
+    for row, token, logprob in zip(rows, tokens, logprobs, strict=True):
+        if token in setup.eos_ids:
+            row.finish = "eos"
+            emit(CandidateUpdate(row.index, "", logprob, done=True, finish_reason="eos"))
+            continue
+        delta = row.detok.push(token)
+        row.cut = _stop_index(row.detok.text, len(delta), request)
+        if row.cut is not None:
+            row.finish = "stop"
+        emit(
+            CandidateUpdate(
+                row.index,
+                delta,
+                logprob,
+                done=row.finish is not None,
+                finish_reason=row.finish,
+                text_end=row.cut,
+            )
+        )
+
+
+def _stop_index(text: str, new_chars: int, request: GenerationRequest) -> int | None:
+    """Where the candidate ends, if a stop string or the stop rule says so."""
+    if new_chars == 0:
+        return None
+    longest = max((len(s) for s in request.stop), default=0)
+    window_start = max(0, len(text) - new_chars - longest)
+    hits = [i for s in request.stop if (i := text.find(s, window_start)) >= 0]
+    if request.stop_rule is not None and (end := request.stop_rule(text)) is not None:
+        hits.append(end)
+    return min(hits) if hits else None

@@ -1,0 +1,145 @@
+"""The local engine: a transformers model in this process, owned by one worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import torch
+
+from lsp_codegen.engine.base import (
+    CancelToken,
+    CandidateUpdate,
+    EngineInfo,
+    EngineStats,
+    GenerationRequest,
+    Tokenizer,
+)
+from lsp_codegen.engine.decode import DecodeSetup, run_decode
+
+log = logging.getLogger(__name__)
+
+_END = object()
+
+
+class HFTokenizer:
+    """Adapts a transformers tokenizer to the `Tokenizer` protocol."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+        self._vocab: set[str] | None = None
+
+    def count(self, text: str) -> int:
+        """Number of tokens in `text`, without special tokens."""
+        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def vocabulary(self) -> set[str]:
+        """All token strings, including added special tokens."""
+        if self._vocab is None:
+            self._vocab = set(self._tokenizer.get_vocab()) | set(self._tokenizer.all_special_tokens)
+        return self._vocab
+
+
+class LocalEngine:
+    """Streams candidates from an in-process transformers model.
+
+    One worker thread owns the model, so generations run one at a time and never
+    inside an LSP handler thread; each yields its updates to the event loop.
+    """
+
+    def __init__(self, model: Any, tokenizer: Any, info: EngineInfo) -> None:
+        self._model = model
+        self._hf_tokenizer = tokenizer
+        self._tokenizer = HFTokenizer(tokenizer)
+        self._info = info
+        self._stats = EngineStats()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-engine")
+        self._setup = DecodeSetup(
+            model=model,
+            tokenizer=tokenizer,
+            device=torch.device(info.device),
+            eos_ids=_eos_ids(model, tokenizer),
+            context_length=info.context_length,
+            stats=self._stats,
+        )
+
+    def set_fim(self, family: str | None) -> None:
+        """Record which FIM template family the tokenizer supports."""
+        self._info = dataclasses.replace(self._info, fim=family)
+
+    def info(self) -> EngineInfo:
+        """Model, device, dtype, FIM family and context length."""
+        return self._info
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The model's own tokenizer."""
+        return self._tokenizer
+
+    @property
+    def stats(self) -> EngineStats:
+        """Live counters (generations, decode steps, steps after cancel)."""
+        return self._stats
+
+    async def stream(
+        self, request: GenerationRequest, cancel: CancelToken
+    ) -> AsyncIterator[CandidateUpdate]:
+        """Stream updates for all candidates; stops early when `cancel` is set.
+
+        Closing the iterator (for example when the awaiting task is cancelled)
+        sets `cancel`, so the worker stops at its next decode step.
+        """
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[object] = asyncio.Queue()
+
+        def emit(item: object) -> None:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+
+        job = loop.run_in_executor(self._worker, self._run, request, cancel, emit)
+        try:
+            while (item := await queue.get()) is not _END:
+                assert isinstance(item, CandidateUpdate)
+                yield item
+            await job
+        finally:
+            cancel.cancel()
+            if not job.done():
+                job.add_done_callback(_log_failure)
+
+    def _run(self, request: GenerationRequest, cancel: CancelToken, emit: Any) -> None:
+        self._stats.generations += 1
+        self._stats.active += 1
+        try:
+            run_decode(self._setup, request, cancel, emit)
+        finally:
+            self._stats.active -= 1
+            if cancel.cancelled:
+                self._stats.steps_after_cancel.append(cancel.steps_after)
+            emit(_END)
+
+    def close(self) -> None:
+        """Stop the worker; running generations should be cancelled first."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+
+def _log_failure(job: asyncio.Future[None]) -> None:
+    """Log an error from a generation whose consumer had already gone."""
+    if not job.cancelled() and (error := job.exception()) is not None:
+        log.error("abandoned generation failed: %s", error, exc_info=error)
+
+
+def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
+    """Every token id that ends a sequence for this model."""
+    ids: set[int] = set()
+    configured = getattr(model.generation_config, "eos_token_id", None)
+    if isinstance(configured, int):
+        ids.add(configured)
+    elif configured:
+        ids.update(int(i) for i in configured)
+    if tokenizer.eos_token_id is not None:
+        ids.add(int(tokenizer.eos_token_id))
+    return frozenset(ids)

@@ -1,0 +1,63 @@
+"""The language server object: state shared by every feature, and its construction."""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from lsp_codegen import __version__
+from lsp_codegen.config import Settings, parse_settings
+from lsp_codegen.context.document import Document, DocumentStore
+from lsp_codegen.server.errors import invalid_params
+from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
+from lsp_codegen.server.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+
+class CodegenServer(LanguageServer):
+    """pygls server plus settings, our own document store, the model host and tasks."""
+
+    def __init__(self, engine_factory: EngineFactory = load_engine) -> None:
+        super().__init__("lsp-codegen", __version__)
+        self.settings = Settings()
+        self.documents = DocumentStore()
+        self.tasks = BackgroundTasks()
+        self.models = ModelHost(self, engine_factory)
+
+    @property
+    def encoding(self) -> str:
+        """The negotiated position encoding ("utf-16" unless the client chose another)."""
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return encoding.value if isinstance(encoding, types.PositionEncodingKind) else encoding
+
+    def document(self, uri: str) -> Document:
+        """The open document at `uri`, or an InvalidParams error naming it."""
+        document = self.documents.get(uri)
+        if document is None:
+            raise invalid_params(f"document {uri} is not open (send textDocument/didOpen first)")
+        return document
+
+    def apply_settings(self, raw: object) -> None:
+        """Overlay client settings; tell the user about each invalid value; reload if needed."""
+        self.settings, problems = parse_settings(raw, self.settings)
+        for problem in problems:
+            self.notify_user(problem, error=False)
+        self.models.ensure_loaded(self.settings)
+
+    def notify_user(self, message: str, *, error: bool) -> None:
+        """Show a message in the editor (window/showMessage) and log it."""
+        kind = types.MessageType.Error if error else types.MessageType.Warning
+        (log.error if error else log.warning)("%s", message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+
+def create_server(engine_factory: EngineFactory = load_engine) -> CodegenServer:
+    """A server with every feature registered."""
+    from lsp_codegen.server.features import register_all
+
+    server = CodegenServer(engine_factory)
+    register_all(server)
+    return server

@@ -1,0 +1,50 @@
+"""workspace/executeCommand: acceptance records, engine status, generate-and-apply."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+
+from lsp_codegen.config import to_wire
+from lsp_codegen.server.app import CodegenServer
+
+log = logging.getLogger(__name__)
+
+ACCEPTED = "lsp-codegen.accepted"
+ENGINE_STATUS = "lsp-codegen.engineStatus"
+GENERATE_FROM_COMMENT = "lsp-codegen.generateFromComment"
+
+
+def register(server: CodegenServer) -> None:
+    """Register the server's commands (advertised in executeCommandProvider)."""
+
+    @server.command(ACCEPTED)
+    def accepted(ls: CodegenServer, arguments: Any = None) -> None:
+        # Local only: recorded in the log, never sent anywhere.
+        log.info("accepted: %s", arguments)
+
+    @server.command(ENGINE_STATUS)
+    def engine_status(ls: CodegenServer, *arguments: Any) -> dict[str, object]:
+        engine = ls.models.current()
+        status: dict[str, object] = {
+            "ready": engine is not None,
+            "error": ls.models.error,
+            "settings": to_wire(ls.settings),
+        }
+        if engine is not None:
+            info = engine.info()
+            status.update(model=info.model, device=info.device, fim=info.fim)
+            status.update(engine.stats.as_dict())
+        return status
+
+    @server.command(GENERATE_FROM_COMMENT)
+    async def generate_from_comment(ls: CodegenServer, *arguments: Any) -> bool:
+        from lsp_codegen.server.features.code_actions import comment_edit
+
+        edit = await comment_edit(ls, arguments[0] if arguments else None)
+        response = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label="Generate code from comment")
+        )
+        return bool(response.applied)

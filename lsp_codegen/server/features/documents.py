@@ -1,0 +1,36 @@
+"""Keeping our own copy of every open document (exact LSP line and encoding rules)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from lsp_codegen.server.app import CodegenServer
+
+
+def register(server: CodegenServer) -> None:
+    """Register document synchronisation handlers."""
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CodegenServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        ls.documents.open(item.uri, item.language_id, item.version, item.text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CodegenServer, params: types.DidChangeTextDocumentParams) -> None:
+        changes = [_change(c) for c in params.content_changes]
+        ls.documents.change(
+            params.text_document.uri, params.text_document.version, changes, ls.encoding
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.documents.close(params.text_document.uri)
+
+
+def _change(
+    change: types.TextDocumentContentChangeEvent,
+) -> tuple[tuple[tuple[int, int], tuple[int, int]] | None, str]:
+    if isinstance(change, types.TextDocumentContentChangePartial):
+        start, end = change.range.start, change.range.end
+        return ((start.line, start.character), (end.line, end.character)), change.text
+    return None, change.text

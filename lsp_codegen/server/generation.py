@@ -1,0 +1,51 @@
+"""Running the pipeline for a request: document snapshot in, fresh results out.
+
+Every result is tied to the document version it was computed for; a result
+for a version the user has since changed is dropped, never shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from lsp_codegen.context.document import Document
+from lsp_codegen.context.types import Insertion
+from lsp_codegen.engine.base import CancelToken
+from lsp_codegen.pipeline import GenerationResult, generate
+from lsp_codegen.server.app import CodegenServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A pipeline result and the document snapshot it belongs to."""
+
+    document: Document
+    insertion: Insertion
+    result: GenerationResult
+
+
+async def run_generation(
+    server: CodegenServer, document: Document, insertion: Insertion
+) -> Generated | None:
+    """Generate for `insertion`; None when the document changed meanwhile (stale)."""
+    engine = await server.models.engine()
+    cancel = CancelToken()
+    try:
+        result = await generate(engine, insertion, server.settings, cancel)
+    finally:
+        # Reached on $/cancelRequest too: the awaiting task is cancelled and
+        # the engine must stop at its next decode step.
+        cancel.cancel()
+    if not is_current(server, document):
+        log.info("dropped a result for %s v%s: document changed", document.uri, document.version)
+        return None
+    return Generated(document, insertion, result)
+
+
+def is_current(server: CodegenServer, document: Document) -> bool:
+    """True while `document` is still the open version of its URI."""
+    now = server.documents.get(document.uri)
+    return now is not None and now.version == document.version

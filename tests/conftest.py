@@ -1,0 +1,21 @@
+"""Fixtures shared by every test tier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.tiny_model import build_tiny_model
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real, tiny, randomly initialised GPT-2 saved as a local model folder."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture(scope="session")
+def endless_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 that writes "x" forever: generations run until stopped."""
+    return build_tiny_model(tmp_path_factory.mktemp("endless-model"), constant_text="x")

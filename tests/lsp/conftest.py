@@ -1,0 +1,102 @@
+"""End-to-end fixtures: the real server as a subprocess, a real JSON-RPC client."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "lsp_codegen", "serve"])
+
+ENGINE_STATUS = "lsp-codegen.engineStatus"
+
+
+def init_params(options: dict[str, Any], **capabilities: Any) -> types.InitializeParams:
+    """VS Code's real capabilities (from pytest-lsp) plus our initializationOptions."""
+    caps = client_capabilities("visual-studio-code")
+    for name, value in capabilities.items():
+        setattr(caps, name, value)
+    return types.InitializeParams(
+        capabilities=caps, initialization_options=options, process_id=None
+    )
+
+
+def tiny_options(model_dir: Path, **overrides: Any) -> dict[str, Any]:
+    """Settings for the tiny test model: short generations, several candidates."""
+    return {"model": str(model_dir), "maxNewTokens": 24, "numCandidates": 3, **overrides}
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, tiny_model_dir: Path):  # type: ignore[no-untyped-def]
+    """A session with the tiny model (tests wait for it with `wait_ready`)."""
+    result = await lsp_client.initialize_session(init_params(tiny_options(tiny_model_dir)))
+    lsp_client.initialize_result = result  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def engine_status(client: LanguageClient) -> dict[str, Any]:
+    """The server's engine status command, over the wire."""
+    status: dict[str, Any] = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=ENGINE_STATUS, arguments=[])
+    )
+    return status
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[bool]], timeout: float = 60.0, interval: float = 0.05
+) -> None:
+    """Poll `check` until it is true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(interval)
+
+
+async def wait_ready(client: LanguageClient) -> dict[str, Any]:
+    """Wait until the model has loaded (or failed); return the status."""
+    status: dict[str, Any] = {}
+
+    async def done() -> bool:
+        status.update(await engine_status(client))
+        return bool(status["ready"] or status["error"])
+
+    await wait_until(done)
+    return status
+
+
+def open_document(client: LanguageClient, uri: str, text: str, language: str = "python") -> None:
+    """didOpen at version 1."""
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id=language, version=1, text=text
+            )
+        )
+    )
+
+
+def apply_text_edit(text: str, edit: types.TextEdit) -> str:
+    """Apply one UTF-16 TextEdit to `text` (the client's side of an edit)."""
+    from lsp_codegen.context.positions import offset_at
+
+    start = offset_at(text, edit.range.start.line, edit.range.start.character, "utf-16")
+    end = offset_at(text, edit.range.end.line, edit.range.end.character, "utf-16")
+    return text[:start] + edit.new_text + text[end:]
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def endless_client(lsp_client: LanguageClient, endless_model_dir: Path):  # type: ignore[no-untyped-def]
+    """A session whose model writes "x" until it is stopped (long generations)."""
+    options = tiny_options(endless_model_dir, maxNewTokens=3000, numCandidates=1, maxTimeMs=120000)
+    await lsp_client.initialize_session(init_params(options))
+    yield
+    await lsp_client.shutdown_session()
