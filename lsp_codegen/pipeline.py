@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from lsp_codegen.config import Settings
 from lsp_codegen.context.fim import detect_fim
 from lsp_codegen.context.prompt import build_prompt
-from lsp_codegen.context.types import Insertion, Prompt
+from lsp_codegen.context.types import Insertion, Mode, Prompt
 from lsp_codegen.engine.base import (
     CancelToken,
     CandidateUpdate,
@@ -21,6 +21,9 @@ from lsp_codegen.engine.base import (
 )
 from lsp_codegen.ranking.postprocess import block_end
 from lsp_codegen.ranking.score import Candidate, RankedCandidate, rank
+
+# Finish reasons after which a candidate's last line may be incomplete.
+_INTERRUPTED = frozenset({"length", "time", "cancelled"})
 
 # Called with each update as it streams in (for progress and partial results).
 OnUpdate = Callable[[CandidateUpdate], None]
@@ -53,7 +56,7 @@ class _Collected:
             self.finish = update.finish_reason
             self.text_end = update.text_end
 
-    def candidate(self, index: int) -> Candidate:
+    def candidate(self, index: int, insertion: Insertion) -> Candidate:
         """The candidate's text cut where the engine stopped it, scored on the
         tokens that produced that text (tokens past a stop do not count)."""
         text, kept, length = "", [], 0
@@ -65,6 +68,9 @@ class _Collected:
             kept.append(logprob)
         if self.text_end is not None:
             text = text[: self.text_end]
+        elif self.finish in _INTERRUPTED and insertion.mode is Mode.BLOCK:
+            # Cut off by the token or time budget: keep only whole lines.
+            text = text[: text.rfind("\n") + 1]
         return Candidate(index=index, text=text, logprobs=tuple(kept), finish_reason=self.finish)
 
 
@@ -104,7 +110,7 @@ async def generate(
         collected.setdefault(update.index, _Collected()).add(update)
         if on_update is not None:
             on_update(update)
-    candidates = [c.candidate(i) for i, c in sorted(collected.items())]
+    candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
     return GenerationResult(
         candidates=rank(candidates, insertion),
         prompt=prompt,

@@ -8,6 +8,8 @@ import pytest
 
 from tests.tiny_model import build_tiny_model
 
+SCRIPT = "    return 1\n"
+
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -18,4 +20,10 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def endless_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny GPT-2 that writes "x" forever: generations run until stopped."""
-    return build_tiny_model(tmp_path_factory.mktemp("endless-model"), constant_text="x")
+    return build_tiny_model(tmp_path_factory.mktemp("endless-model"), script="x")
+
+
+@pytest.fixture(scope="session")
+def scripted_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 that writes "    return 1\\n" again and again, whatever the prompt."""
+    return build_tiny_model(tmp_path_factory.mktemp("scripted-model"), script=SCRIPT)

@@ -1,14 +1,17 @@
-"""A tiny, randomly initialised but real transformers model for fast tests.
+"""Tiny real transformers models for fast tests, built offline in about a second.
 
-It is a genuine GPT-2 (`GPT2LMHeadModel`) with a real byte-level BPE tokenizer
-trained in memory on a little Python; no network, built in well under a second.
-Its output is random text, so tests that use it check behaviour (streaming,
-cancellation, protocol), never the quality of the code.
+Each is a genuine GPT-2 (`GPT2LMHeadModel`) with a real byte-level BPE tokenizer
+trained in memory on a little code. By default the weights are random, so the
+text is noise: tests using it check behaviour (streaming, cancellation,
+protocol), never quality. With `script`, the weights are set by hand so the
+model writes that text over and over, whatever the prompt: a real model whose
+output a test can predict (a line of code, or one token forever).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 _CORPUS = [
     "def add(a, b):\n    return a + b\n",
@@ -17,31 +20,18 @@ _CORPUS = [
     "for i in range(10):\n    print(i)\n",
     "class Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n",
     "function add(a, b) {\n  return a + b;\n}\n",
+    "    return 1\n",
 ]
 
 
 def build_tiny_model(
-    directory: Path, *, n_positions: int = 4096, seed: int = 0, constant_text: str | None = None
+    directory: Path, *, n_positions: int = 4096, seed: int = 0, script: str | None = None
 ) -> Path:
-    """Write a tiny GPT-2 and its tokenizer to `directory`; return the directory.
-
-    With `constant_text`, the weights are set so that the model writes that
-    token forever (never a newline, never end-of-text): a real model whose
-    generations run as long as they are allowed to, for cancellation tests.
-    """
+    """Write a tiny GPT-2 and its tokenizer to `directory`; return the directory."""
     import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
-    raw = Tokenizer(models.BPE())
-    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    raw.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=400,
-        special_tokens=["<|endoftext|>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    raw.train_from_iterator(_CORPUS * 4, trainer=trainer)
+    raw = _train_tokenizer()
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>")
     torch.manual_seed(seed)
     config = GPT2Config(
@@ -52,26 +42,60 @@ def build_tiny_model(
         n_head=2,
         bos_token_id=0,
         eos_token_id=0,
-        tie_word_embeddings=constant_text is None,
+        tie_word_embeddings=script is None,
     )
     model = GPT2LMHeadModel(config)
-    if constant_text is not None:
-        _always_emit(model, raw.token_to_id(constant_text))
+    if script is not None:
+        _follow_script(model, raw.encode(script).ids)
     directory.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
 
 
-def _always_emit(model: object, token_id: int | None) -> None:
-    """Make every position's hidden state one fixed vector that points at `token_id`."""
+def _train_tokenizer() -> Any:
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    raw = Tokenizer(models.BPE())
+    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    raw.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=["<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    raw.train_from_iterator(_CORPUS * 4, trainer=trainer)
+    return raw
+
+
+def _follow_script(model: Any, script: list[int]) -> None:
+    """Turn the model into a fixed chain: each script token is followed by the next
+    one (the last by the first), and any other token by the first.
+
+    Attention and MLP outputs are zeroed, so the final hidden state is the current
+    token's embedding; embeddings are one-hot "states" and the output head maps
+    each state to the token that follows it.
+    """
     import torch
 
-    assert token_id is not None, "constant_text must be a single token of the vocabulary"
+    assert len(set(script)) == len(script), "script tokens must be distinct"
+    width = model.config.n_embd
+    assert len(script) < width, "script too long for the embedding width"
+    other = len(script)  # the state of every token outside the script
     with torch.no_grad():
-        final_norm = model.transformer.ln_f  # type: ignore[attr-defined]
-        final_norm.weight.zero_()
-        final_norm.bias.fill_(1.0)
-        head = model.lm_head.weight  # type: ignore[attr-defined]
+        for block in model.transformer.h:
+            for projection in (block.attn.c_proj, block.mlp.c_proj):
+                projection.weight.zero_()
+                projection.bias.zero_()
+        model.transformer.wpe.weight.zero_()
+        states = model.transformer.wte.weight
+        states.zero_()
+        states[:, other] = 10.0
+        head = model.lm_head.weight
         head.zero_()
-        head[token_id].fill_(1.0)
+        for state, token in enumerate(script):
+            states[token].zero_()
+            states[token, state] = 10.0
+            following = script[(state + 1) % len(script)]
+            head[following, state] = 10.0
+        head[script[0], other] = 10.0

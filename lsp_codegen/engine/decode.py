@@ -108,7 +108,9 @@ def _forward(
     cancel: CancelToken | None = None,
 ) -> torch.Tensor:
     """One model step; returns the last position's logits and counts the step."""
-    out = setup.model(input_ids=input_ids, cache=cache, use_cache=True)
+    # Only the last position's logits are needed; computing them for a whole
+    # prompt costs a full vocabulary projection per prompt token.
+    out = setup.model(input_ids=input_ids, cache=cache, use_cache=True, logits_to_keep=1)
     setup.stats.decode_steps += 1
     if cancel is not None and cancel.cancelled:
         # This step was already running (or started) when the flag was set.

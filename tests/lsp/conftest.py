@@ -34,9 +34,10 @@ def tiny_options(model_dir: Path, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, tiny_model_dir: Path):  # type: ignore[no-untyped-def]
-    """A session with the tiny model (tests wait for it with `wait_ready`)."""
-    result = await lsp_client.initialize_session(init_params(tiny_options(tiny_model_dir)))
+async def client(lsp_client: LanguageClient, scripted_model_dir: Path):  # type: ignore[no-untyped-def]
+    """A session with the scripted tiny model, which writes `    return 1` lines
+    (tests wait for it to load with `wait_ready`)."""
+    result = await lsp_client.initialize_session(init_params(tiny_options(scripted_model_dir)))
     lsp_client.initialize_result = result  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

@@ -35,17 +35,17 @@ async def test_capabilities_advertise_every_feature(client: LanguageClient) -> N
 
 async def test_model_loads_in_background_with_progress(client: LanguageClient) -> None:
     status = await wait_ready(client)
-    assert status["ready"] is True and status["model"].startswith("tiny-model")
+    assert status["ready"] is True and status["model"].startswith("scripted-model")
     reports = [v for values in client.progress_reports.values() for v in values]
     kinds = [type(v).__name__ for v in reports]
     assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
-    assert reports[-1].message.startswith("Loaded tiny-model")
+    assert reports[-1].message.startswith("Loaded scripted-model")
 
 
 @pytest_lsp.fixture(config=SERVER)
-async def utf8_client(lsp_client: LanguageClient, tiny_model_dir: Path):  # type: ignore[no-untyped-def]
+async def utf8_client(lsp_client: LanguageClient, scripted_model_dir: Path):  # type: ignore[no-untyped-def]
     params = init_params(
-        tiny_options(tiny_model_dir),
+        tiny_options(scripted_model_dir),
         general=types.GeneralClientCapabilities(
             position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16]
         ),
@@ -77,8 +77,8 @@ async def test_position_encoding_is_negotiated(utf8_client: LanguageClient) -> N
 
 
 @pytest_lsp.fixture(config=SERVER)
-async def misconfigured(lsp_client: LanguageClient, tiny_model_dir: Path):  # type: ignore[no-untyped-def]
-    options = tiny_options(tiny_model_dir, temperature="hot", numCandidates=99, bogus=1)
+async def misconfigured(lsp_client: LanguageClient, scripted_model_dir: Path):  # type: ignore[no-untyped-def]
+    options = tiny_options(scripted_model_dir, temperature="hot", numCandidates=99, bogus=1)
     await lsp_client.initialize_session(init_params(options))
     yield
     await lsp_client.shutdown_session()

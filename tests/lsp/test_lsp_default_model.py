@@ -1,0 +1,57 @@
+"""The embedded default model (gemma-3-270m from PyPI), end to end over LSP.
+
+Slow on a fresh machine: the first load converts the GGUF file once (~70 s).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.lsp.conftest import SERVER, apply_text_edit, init_params, open_document, wait_ready
+
+pytestmark = pytest.mark.default_model
+
+SOURCE = (
+    "# Return the sum of the squares of the numbers in xs.\n"
+    "def sum_of_squares(xs):\n"
+    "\n"
+    "\n"
+    "print(sum_of_squares([1, 2, 3]))\n"
+)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def gemma(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    # Greedy and one candidate: the test checks the model's most likely code.
+    options = {"model": "default", "temperature": 0, "numCandidates": 1, "maxNewTokens": 48}
+    await lsp_client.initialize_session(init_params(options))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_default_model_inserts_code_that_parses(gemma: LanguageClient) -> None:
+    status = await wait_ready(gemma)
+    assert status["ready"] and status["model"] == "gemma-3-270m", status
+    open_document(gemma, "file:///squares.py", SOURCE)
+    at = types.Position(line=0, character=0)
+    actions = await gemma.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri="file:///squares.py"),
+            range=types.Range(start=at, end=at),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert actions
+    resolved = await gemma.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None and resolved.edit.document_changes
+    change = resolved.edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    (edit,) = change.edits
+    assert edit.range.start.line == 2
+    assert "return" in edit.new_text
+    ast.parse(apply_text_edit(SOURCE, edit))

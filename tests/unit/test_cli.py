@@ -1,0 +1,50 @@
+"""The `lsp-codegen` command as a user runs it: a subprocess, real arguments."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lsp_codegen", "--log-level", "WARNING", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_generate_prints_ranked_candidates(tiny_model_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "prompt.py"
+    source.write_text("# Return the n-th Fibonacci number.\ndef fib(n):\n")
+    result = _run(
+        "generate", str(source), "--line", "1", "--n", "3", "--model", str(tiny_model_dir)
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "candidates from tiny-model" in result.stdout
+    assert result.stdout.count("## candidate") <= 3
+    assert "logp" in result.stdout or "0 candidates" in result.stdout
+
+
+def test_generate_with_a_missing_model_names_the_setting(tmp_path: Path) -> None:
+    source = tmp_path / "prompt.py"
+    source.write_text("# add\n")
+    result = _run("generate", str(source), "--line", "1", "--model", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert "`model`" in result.stderr
+
+
+def test_doctor_reports_device_model_and_speed(tiny_model_dir: Path) -> None:
+    result = _run("doctor", "--model", str(tiny_model_dir))
+    assert result.returncode == 0, result.stderr
+    assert "torch 2.13.0" in result.stdout
+    assert "model: tiny-model" in result.stdout and "on cpu" in result.stdout
+    assert "tokens/s" in result.stdout
+
+
+def test_unknown_device_is_reported_and_defaulted(tiny_model_dir: Path) -> None:
+    result = _run("doctor", "--model", str(tiny_model_dir), "--device", "tpu")
+    assert result.returncode == 0
+    assert "`device`" in result.stderr
