@@ -138,9 +138,8 @@ async def show_inline_completion(client: LanguageClient, uri: str) -> None:
         )
     )
     items = result.items if isinstance(result, types.InlineCompletionList) else result or []
-    say(
-        f"{len(items)} inline candidates, best first; the best:\n{items[0].insert_text if items else '(none)'}"
-    )
+    best = items[0].insert_text if items else "(none)"
+    say(f"{len(items)} inline candidates, best first; the best:\n{best}")
 
 
 if __name__ == "__main__":

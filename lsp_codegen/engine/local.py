@@ -20,6 +20,7 @@ from lsp_codegen.engine.base import (
     Tokenizer,
 )
 from lsp_codegen.engine.decode import DecodeSetup, run_decode
+from lsp_codegen.engine.output_head import install_decode_head
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class LocalEngine:
     """
 
     def __init__(self, model: Any, tokenizer: Any, info: EngineInfo) -> None:
+        install_decode_head(model)
         self._model = model
         self._hf_tokenizer = tokenizer
         self._tokenizer = HFTokenizer(tokenizer)
