@@ -81,6 +81,15 @@ def _text() -> Rule:
     return Rule("a non-empty string", convert)
 
 
+def _path() -> Rule:
+    def convert(value: object) -> object:
+        if not isinstance(value, str):
+            raise _Invalid
+        return value.strip()
+
+    return Rule('a path, or "" to find it automatically', convert)
+
+
 def _section(example: str) -> Rule:
     def convert(value: object) -> object:
         if not isinstance(value, Mapping):
@@ -115,6 +124,14 @@ class InlineSettings:
 
 
 @dataclass(frozen=True)
+class PythonSettings:
+    """Where candidates and examples run: the workspace's own interpreter."""
+
+    # "" = the workspace's .venv/venv, else the server's own interpreter.
+    interpreter: str = _setting("", "interpreter", _path())
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a user can configure; every field has a working default."""
 
@@ -130,6 +147,10 @@ class Settings:
     inline: InlineSettings = field(
         default_factory=InlineSettings,
         metadata={"wire": "inline", "rule": _section('{"enabled": true}')},
+    )
+    python: PythonSettings = field(
+        default_factory=PythonSettings,
+        metadata={"wire": "python", "rule": _section('{"interpreter": "/path/to/python"}')},
     )
 
 

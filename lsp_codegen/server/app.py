@@ -12,6 +12,7 @@ from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.context.document import Document, DocumentStore
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
+from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class CodegenServer(LanguageServer):
         self.documents = DocumentStore()
         self.tasks = BackgroundTasks()
         self.models = ModelHost(self, engine_factory)
+        self.results = RecentResults()
 
     @property
     def encoding(self) -> str:

@@ -7,24 +7,15 @@ for a version the user has since changed is dropped, never shown.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.engine.base import CancelToken
-from lsp_codegen.pipeline import GenerationResult, generate
+from lsp_codegen.pipeline import generate
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.results import Generated
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Generated:
-    """A pipeline result and the document snapshot it belongs to."""
-
-    document: Document
-    insertion: Insertion
-    result: GenerationResult
 
 
 async def run_generation(

@@ -85,6 +85,30 @@ def open_document(client: LanguageClient, uri: str, text: str, language: str = "
     )
 
 
+def inline_params(
+    uri: str,
+    line: int,
+    character: int,
+    trigger: types.InlineCompletionTriggerKind = types.InlineCompletionTriggerKind.Invoked,
+) -> types.InlineCompletionParams:
+    """An inline completion request at (line, character)."""
+    return types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=line, character=character),
+        context=types.InlineCompletionContext(trigger_kind=trigger),
+    )
+
+
+def code_action_params(uri: str, line: int) -> types.CodeActionParams:
+    """A code action request for an empty range at the start of `line`."""
+    at = types.Position(line=line, character=0)
+    return types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=at, end=at),
+        context=types.CodeActionContext(diagnostics=[]),
+    )
+
+
 def apply_text_edit(text: str, edit: types.TextEdit) -> str:
     """Apply one UTF-16 TextEdit to `text` (the client's side of an edit)."""
     from lsp_codegen.context.positions import offset_at

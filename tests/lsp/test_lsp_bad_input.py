@@ -6,17 +6,13 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import engine_status, open_document, wait_ready
-
-
-def _inline(uri: str, line: int, character: int) -> types.InlineCompletionParams:
-    return types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        position=types.Position(line=line, character=character),
-        context=types.InlineCompletionContext(
-            trigger_kind=types.InlineCompletionTriggerKind.Automatic
-        ),
-    )
+from tests.lsp.conftest import (
+    code_action_params,
+    engine_status,
+    inline_params,
+    open_document,
+    wait_ready,
+)
 
 
 async def test_document_that_is_not_open_is_an_invalid_params_error(
@@ -24,7 +20,7 @@ async def test_document_that_is_not_open_is_an_invalid_params_error(
 ) -> None:
     await wait_ready(client)
     with pytest.raises(Exception, match="not open") as failure:
-        await client.text_document_inline_completion_async(_inline("file:///nope.py", 0, 0))
+        await client.text_document_inline_completion_async(inline_params("file:///nope.py", 0, 0))
     assert getattr(failure.value, "code", None) == -32602
     assert (await engine_status(client))["ready"] is True
 
@@ -32,7 +28,9 @@ async def test_document_that_is_not_open_is_an_invalid_params_error(
 async def test_position_past_the_end_is_clamped(client: LanguageClient) -> None:
     await wait_ready(client)
     open_document(client, "file:///short.py", "# say hi\n")
-    result = await client.text_document_inline_completion_async(_inline("file:///short.py", 40, 99))
+    result = await client.text_document_inline_completion_async(
+        inline_params("file:///short.py", 40, 99)
+    )
     assert result is not None
     for item in result.items:
         # Clamped to the end of the document: line 1, character 0.
@@ -63,14 +61,7 @@ async def test_resolve_after_the_prompt_was_deleted_is_content_modified(
     await wait_ready(client)
     uri = "file:///gone.py"
     open_document(client, uri, "# add a and b\n")
-    at = types.Position(line=0, character=0)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(start=at, end=at),
-            context=types.CodeActionContext(diagnostics=[]),
-        )
-    )
+    actions = await client.text_document_code_action_async(code_action_params(uri, 0))
     assert actions
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(

@@ -12,7 +12,14 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import SERVER, apply_text_edit, init_params, open_document, wait_ready
+from tests.lsp.conftest import (
+    SERVER,
+    apply_text_edit,
+    code_action_params,
+    init_params,
+    open_document,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.default_model
 
@@ -38,13 +45,8 @@ async def test_default_model_inserts_code_that_parses(gemma: LanguageClient) -> 
     status = await wait_ready(gemma)
     assert status["ready"] and status["model"] == "gemma-3-270m", status
     open_document(gemma, "file:///squares.py", SOURCE)
-    at = types.Position(line=0, character=0)
     actions = await gemma.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri="file:///squares.py"),
-            range=types.Range(start=at, end=at),
-            context=types.CodeActionContext(diagnostics=[]),
-        )
+        code_action_params("file:///squares.py", 0)
     )
     assert actions
     resolved = await gemma.code_action_resolve_async(actions[0])

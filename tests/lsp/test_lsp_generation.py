@@ -12,7 +12,9 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import (
     apply_text_edit,
+    code_action_params,
     engine_status,
+    inline_params,
     open_document,
     wait_ready,
     wait_until,
@@ -20,25 +22,6 @@ from tests.lsp.conftest import (
 
 PROMPT = "import math\n\n# Return the n-th Fibonacci number.\ndef fib(n):\n\n\nprint(fib(10))\n"
 URI = "file:///fib.py"
-
-
-def inline_params(uri: str, line: int, character: int) -> types.InlineCompletionParams:
-    return types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        position=types.Position(line=line, character=character),
-        context=types.InlineCompletionContext(
-            trigger_kind=types.InlineCompletionTriggerKind.Invoked
-        ),
-    )
-
-
-def code_action_params(uri: str, line: int) -> types.CodeActionParams:
-    at = types.Position(line=line, character=0)
-    return types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=at, end=at),
-        context=types.CodeActionContext(diagnostics=[]),
-    )
 
 
 async def test_inline_completion_at_the_cursor(client: LanguageClient) -> None:
@@ -178,3 +161,25 @@ async def test_result_for_an_older_version_is_dropped(endless_client: LanguageCl
     )
     result = await asyncio.wait_for(future, timeout=60)
     assert result is not None and list(result.items) == []
+
+
+async def test_invoked_code_action_lists_candidates_with_evidence(client: LanguageClient) -> None:
+    await wait_ready(client)
+    open_document(client, URI, PROMPT)
+    params = code_action_params(URI, 2)
+    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles[0] == "Generate code from comment"
+    # The scripted model's candidates are identical: de-duplicated to one.
+    assert titles[1:] == [titles[1]] and titles[1].startswith("Candidate 1/1: ")
+    assert "logp" in titles[1]
+    candidate = actions[1]
+    assert isinstance(candidate, types.CodeAction) and candidate.data["candidate"] == 0
+    before = (await engine_status(client))["generations"]
+    resolved = await client.code_action_resolve_async(candidate)
+    generate = await client.code_action_resolve_async(actions[0])
+    # Both resolved from the result computed for this version: no new generation.
+    assert (await engine_status(client))["generations"] == before
+    assert resolved.edit == generate.edit and resolved.edit is not None

@@ -11,8 +11,10 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import (
     SERVER,
+    code_action_params,
     engine_status,
     init_params,
+    inline_params,
     open_document,
     tiny_options,
     wait_ready,
@@ -63,13 +65,7 @@ async def test_position_encoding_is_negotiated(utf8_client: LanguageClient) -> N
     text = "x = 'é😀'\n"
     open_document(utf8_client, "file:///enc.py", text)
     result = await utf8_client.text_document_inline_completion_async(
-        types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri="file:///enc.py"),
-            position=types.Position(line=0, character=11),
-            context=types.InlineCompletionContext(
-                trigger_kind=types.InlineCompletionTriggerKind.Invoked
-            ),
-        )
+        inline_params("file:///enc.py", 0, 11)
     )
     assert result is not None
     for item in result.items:
@@ -122,23 +118,11 @@ async def test_model_that_fails_to_load_gives_a_clear_error(broken_model: Langua
     open_document(broken_model, "file:///a.py", "# add two numbers\n")
     with pytest.raises(Exception, match="`model`") as failure:
         await broken_model.text_document_inline_completion_async(
-            types.InlineCompletionParams(
-                text_document=types.TextDocumentIdentifier(uri="file:///a.py"),
-                position=types.Position(line=1, character=0),
-                context=types.InlineCompletionContext(
-                    trigger_kind=types.InlineCompletionTriggerKind.Invoked
-                ),
-            )
+            inline_params("file:///a.py", 1, 0)
         )
     assert getattr(failure.value, "code", None) == -32803
     # Still alive and answering.
     actions = await broken_model.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri="file:///a.py"),
-            range=types.Range(
-                start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
-            ),
-            context=types.CodeActionContext(diagnostics=[]),
-        )
+        code_action_params("file:///a.py", 0)
     )
     assert actions and actions[0].title == "Generate code from comment"

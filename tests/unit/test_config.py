@@ -27,6 +27,7 @@ DEFAULT_WIRE = {
     "contextTokens": 1024,
     "maxTimeMs": 30000,
     "inline": {"enabled": True},
+    "python": {"interpreter": ""},
 }
 
 
@@ -247,3 +248,10 @@ def test_never_raises(raw: object) -> None:
     assert isinstance(settings, Settings)
     assert parse_settings(to_wire(settings)) == (settings, [])
     assert all(message.startswith("lsp-codegen: ") for message in messages)
+
+
+def test_python_interpreter_setting() -> None:
+    settings, messages = parse_settings({"python": {"interpreter": " /opt/py/bin/python "}})
+    assert settings.python.interpreter == "/opt/py/bin/python" and messages == []
+    settings, messages = parse_settings({"python": {"interpreter": 3}})
+    assert settings.python.interpreter == "" and "`python.interpreter`" in messages[0]

@@ -6,8 +6,8 @@ from lsprotocol import types
 
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.features.inline import accepted_command, generate_at
-from lsp_codegen.server.generation import Generated
 from lsp_codegen.server.positions import to_position
+from lsp_codegen.server.results import Generated
 
 _LABEL_LENGTH = 60
 

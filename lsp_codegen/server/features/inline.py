@@ -7,8 +7,9 @@ from lsprotocol import types
 from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.features.commands import ACCEPTED
-from lsp_codegen.server.generation import Generated, run_generation
+from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_offset, to_position
+from lsp_codegen.server.results import Generated
 
 
 def register(server: CodegenServer) -> None:
