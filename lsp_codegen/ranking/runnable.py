@@ -1,0 +1,63 @@
+"""The code to run when checking a candidate: its module's definitions, not its side effects.
+
+Examples call the function the candidate completes, which may use imports,
+helpers and constants defined elsewhere in the file. So the document with the
+candidate spliced in is parsed and only its imports, definitions and plain
+assignments are kept: top-level calls such as `print(...)` or a `main()` run
+are left out, so checking a candidate never runs the user's script.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from lsp_codegen.context.types import Insertion
+
+_KEPT = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Assign,
+    ast.AnnAssign,
+)
+
+
+def spliced_document(insertion: Insertion, candidate_text: str) -> str:
+    """The document as it would read with the candidate inserted."""
+    text = insertion.leading + candidate_text
+    if insertion.suffix and not text.endswith("\n"):
+        text += "\n"
+    return insertion.prefix + text + insertion.suffix
+
+
+def runnable_module(insertion: Insertion, candidate_text: str) -> str | None:
+    """Python source holding the module's imports and definitions with the candidate
+    in place; None when the spliced document does not parse."""
+    try:
+        tree = ast.parse(spliced_document(insertion, candidate_text))
+    except (SyntaxError, ValueError):
+        return None
+    tree.body = [node for node in tree.body if isinstance(node, _KEPT)]
+    return ast.unparse(tree)
+
+
+def completed_function(insertion: Insertion, candidate_text: str) -> str | None:
+    """The name of the function the candidate writes or completes, if any."""
+    try:
+        tree = ast.parse(spliced_document(insertion, candidate_text))
+    except (SyntaxError, ValueError):
+        return None
+    start = insertion.prefix.count("\n") + 1  # 1-based line where the candidate starts
+    functions = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno >= start
+    ]
+    # The innermost function that reaches into the candidate: the header the
+    # candidate completes, or the first function the candidate itself defines.
+    functions.sort(key=lambda node: node.lineno)
+    return functions[0].name if functions else None
