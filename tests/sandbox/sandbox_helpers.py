@@ -1,0 +1,61 @@
+"""Helpers for the sandbox tests (a module of its own: conftest is not for importing)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lsp_codegen.sandbox import isolation
+from lsp_codegen.sandbox.interpreter import Interpreter, verify
+from lsp_codegen.sandbox.sandbox import Sandbox
+
+
+def needs_bubblewrap(box: Sandbox, what: str) -> None:
+    """Skip: without bubblewrap, the code runs with the server's own file and network access."""
+    if box.isolation != isolation.BUBBLEWRAP:
+        pytest.skip(f"rlimits only: nothing stops the code from {what} (needs bubblewrap)")
+
+
+def processes_with(marker: str) -> list[int]:
+    """pids (host view) of every process whose command line contains `marker`."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = Path(entry.path, "cmdline").read_bytes()
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        if marker.encode() in cmdline and "\nState:\tZ" not in status:
+            found.append(int(entry.name))
+    return found
+
+
+def shared_interpreter(own: Interpreter) -> Interpreter | None:
+    """An interpreter that other uids can run too (a pyenv under /root is not one)."""
+    for path in (own.path, "/usr/bin/python3", "/usr/local/bin/python3"):
+        if Path(path).exists() and isolation.can_run_as(isolation.PROBE_UID, str(path)):
+            return verify(Path(path), "test")[0]
+    return None
+
+
+async def open_sandbox(mode: str, own: Interpreter) -> Sandbox:
+    """A one-warm-worker sandbox in `mode`, or a skip saying why that mode is not here.
+
+    "rlimits" is forced even where bubblewrap works, so both paths run here;
+    "rlimits-uid" is root without bubblewrap switching the code to a throw-away uid.
+    """
+    if mode == "bubblewrap" and not isolation.bubblewrap_available():
+        pytest.skip("bubblewrap is not installed or cannot create namespaces here")
+    chosen: Interpreter | None = own
+    if mode == "rlimits-uid":
+        if not isolation.running_as_root():
+            pytest.skip("only a server running as root switches the code to another uid")
+        chosen = shared_interpreter(own)
+        if chosen is None:
+            pytest.skip("no interpreter here that another uid can run")
+    assert chosen is not None
+    return Sandbox(chosen, warm=1, bubblewrap=mode == "bubblewrap")
