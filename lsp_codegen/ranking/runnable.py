@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from lsp_codegen.context.types import Insertion
+from lsp_codegen.ranking.syntax import splice
 
 _KEPT = (
     ast.Import,
@@ -24,19 +25,17 @@ _KEPT = (
 )
 
 
-def spliced_document(insertion: Insertion, candidate_text: str) -> str:
-    """The document as it would read with the candidate inserted."""
-    text = insertion.leading + candidate_text
-    if insertion.suffix and not text.endswith("\n"):
-        text += "\n"
-    return insertion.prefix + text + insertion.suffix
-
-
 def runnable_module(insertion: Insertion, candidate_text: str) -> str | None:
     """Python source holding the module's imports and definitions with the candidate
     in place; None when the spliced document does not parse."""
+    return definitions_only(splice(insertion, candidate_text).text)
+
+
+def definitions_only(source: str) -> str | None:
+    """`source` reduced to its imports, definitions and assignments; None if it does
+    not parse."""
     try:
-        tree = ast.parse(spliced_document(insertion, candidate_text))
+        tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
     tree.body = [node for node in tree.body if isinstance(node, _KEPT)]
@@ -46,7 +45,7 @@ def runnable_module(insertion: Insertion, candidate_text: str) -> str | None:
 def completed_function(insertion: Insertion, candidate_text: str) -> str | None:
     """The name of the function the candidate writes or completes, if any."""
     try:
-        tree = ast.parse(spliced_document(insertion, candidate_text))
+        tree = ast.parse(splice(insertion, candidate_text).text)
     except (SyntaxError, ValueError):
         return None
     start = insertion.prefix.count("\n") + 1  # 1-based line where the candidate starts

@@ -1,33 +1,75 @@
 """Ordering candidates: the one place that says which evidence outranks which.
 
-Today a candidate's score is its mean token log-probability, the model's own
-confidence per token (length-neutral, so short and long candidates compare).
-Candidates are cleaned with `postprocess` first; empty ones are dropped and
-identical ones (ignoring whitespace) are merged, keeping the better score and
-counting the merge in `votes`.
+Gates run cheapest first, and every result is recorded in the candidate's
+evidence:
 
-Later gates rank before the score, in this priority, each one only reordering
-candidates that tie on every gate above it:
+1. `postprocess` cuts each raw continuation into the code to insert; empty
+   ones are dropped.
+2. Identical texts are merged.
+3. Syntax (`syntax.check_syntax`): the document must still parse with the
+   code in it. Failures are not shown; they go to `Ranking.rejected` with
+   the reason, for a user who wants to see why.
+4. Candidates with the same normalized AST (`normalize.normalized_ast`:
+   formatting, comments and docstrings ignored) are merged, keeping the best
+   by `score_key`; "votes" counts how many raw candidates each one stands for.
+5. Lint (optional, Python only; `lint.lint_findings`): ruff findings on the
+   candidate's lines.
+6. Examples (`with_runs`): sandbox results computed elsewhere for the
+   examples in the comment (`examples.extract_examples`).
 
-1. syntax: the inserted code parses in its document;
-2. examples: examples from the comment pass in a sandbox;
-3. lint: no new lint findings;
-4. speed: faster on the examples;
-5. score: mean log-probability (the only one implemented now).
+`score_key` orders the shown candidates, comparing these in turn (each one
+only decides between candidates that tie on everything above it):
+
+======== ============ ============================================ ============
+priority gate         compared value                               better
+======== ============ ============================================ ============
+1        syntax       parses (every shown candidate does)          yes
+2        examples     passed / total; 0 when not run               more
+3        likelihood   mean log-prob per token, in LOGPROB_STEP     higher
+                      steps (closer means are a tie)
+4        efficiency   total check seconds, by factors of ten above faster
+                      EFFICIENCY_FLOOR_SECONDS; only when some
+                      example passed (so it compares candidates
+                      that pass the same number)
+5        readability  lint findings, then non-blank characters     fewer
+6        tie-break    exact mean log-prob, then engine order       higher,
+                                                                   earlier
+======== ============ ============================================ ============
+
+Evidence keys (JSON values): "syntax" ("ok", a note such as "no parser for
+cobol", or "error: <why>" for rejected ones), "mean_logprob", "tokens",
+"finish_reason", "votes", and "merged" (engine indices of the duplicates
+merged into this one, when there are any); with lint: "lint" (count) and
+"lint_findings"; with sandbox runs: "examples" ("2/3"), "seconds" (total
+check time), "run" (the run's verdict) and "failed" (failing examples, why).
+`RankedCandidate.score` stays the mean log-probability.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 from lsp_codegen.context.types import Insertion
+from lsp_codegen.ranking.lint import lint_findings
+from lsp_codegen.ranking.normalize import normalized_ast
 from lsp_codegen.ranking.postprocess import postprocess
+from lsp_codegen.ranking.syntax import check_syntax, splice
+from lsp_codegen.sandbox.types import RunResult, Verdict
 
 # Stands in for the mean of no (or non-finite) log-probabilities: lower than any
 # real mean, and unlike -inf it survives JSON.
 FLOOR_LOGPROB = -1e9
+
+# Mean log-probabilities closer than this (in the same step) tie, so that
+# efficiency and readability can decide between near-equally likely candidates.
+LOGPROB_STEP = 0.05
+# Check times up to this are all "instant"; above it, each factor of ten is a step.
+EFFICIENCY_FLOOR_SECONDS = 0.001
+_MAX_FAILED_SHOWN = 3
+_LINT_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -58,33 +100,140 @@ class RankedCandidate:
     index: int
 
     def title(self) -> str:
-        """A short evidence label, e.g. "logp −0.41 · 12 tokens"."""
+        """A short evidence label, e.g. "✓ 3/3 examples · logp −0.31 · 0.02 ms".
+
+        Without sandbox results: "logp −0.41 · 12 tokens"; a candidate that
+        fails to parse starts with "✗ syntax".
+        """
+        parts: list[str] = []
+        if _syntax_failed(self.evidence):
+            parts.append("\u2717 syntax")
+        examples = _examples(self.evidence)
+        if examples is not None:
+            passed, total = examples
+            mark = "\u2713" if passed == total else "\u2717"
+            parts.append(f"{mark} {passed}/{total} example" + ("" if total == 1 else "s"))
+        parts.append(f"logp {_signed(self.score)}")
+        seconds = self.evidence.get("seconds")
         tokens = self.evidence.get("tokens")
-        label = f"logp {_signed(self.score)}"
-        if isinstance(tokens, int):
-            label += f" · {tokens} token" + ("" if tokens == 1 else "s")
-        return label
+        if isinstance(seconds, (int, float)) and examples is not None:
+            parts.append(_duration(float(seconds)))
+        elif isinstance(tokens, int):
+            parts.append(f"{tokens} token" + ("" if tokens == 1 else "s"))
+        lint = self.evidence.get("lint")
+        if isinstance(lint, int) and lint:
+            parts.append(f"{lint} lint")
+        return " · ".join(parts)
 
 
-def rank(candidates: Sequence[Candidate], insertion: Insertion) -> list[RankedCandidate]:
-    """Clean, de-duplicate and order candidates, best first."""
-    best: dict[str, RankedCandidate] = {}
+@dataclass(frozen=True)
+class Rejected:
+    """A candidate that is not shown, and why."""
+
+    candidate: RankedCandidate
+    reason: str  # e.g. "syntax: candidate line 2: invalid syntax"
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Shown candidates best first, and the rejected ones in engine order."""
+
+    shown: list[RankedCandidate]
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def score_key(candidate: RankedCandidate) -> tuple[float, ...]:
+    """Sort key implementing the priority table in the module docstring (lower is better)."""
+    evidence = candidate.evidence
+    examples = _examples(evidence)
+    passed, total = examples if examples is not None else (0, 0)
+    seconds = evidence.get("seconds")
+    speed = 0
+    if passed and isinstance(seconds, (int, float)):
+        speed = _speed_step(float(seconds))
+    lint = evidence.get("lint")
+    return (
+        1 if _syntax_failed(evidence) else 0,
+        -(passed / total) if total else 0.0,
+        -_likelihood_step(candidate.score),
+        speed,
+        lint if isinstance(lint, int) else 0,
+        sum(1 for char in candidate.text if not char.isspace()),
+        -candidate.score,
+        candidate.index,
+    )
+
+
+def rank(
+    candidates: Sequence[Candidate], insertion: Insertion, *, lint: bool = False
+) -> list[RankedCandidate]:
+    """Clean, check, de-duplicate and order candidates; the ones to show, best first."""
+    return rank_all(candidates, insertion, lint=lint).shown
+
+
+def rank_all(
+    candidates: Sequence[Candidate], insertion: Insertion, *, lint: bool = False
+) -> Ranking:
+    """The cheap gates (postprocess, syntax, likelihood, duplicates, optional lint)."""
+    by_text: dict[str, RankedCandidate] = {}
     for candidate in candidates:
         text = postprocess(candidate.text, insertion)
-        if not text:
+        if text:
+            _merge_into(by_text, text, _ranked(candidate, text))
+    shown: dict[str, RankedCandidate] = {}
+    rejected: list[Rejected] = []
+    for text, ranked in by_text.items():
+        result = check_syntax(insertion, text)
+        if not result.ok:
+            evidence = {**ranked.evidence, "syntax": f"error: {result.detail}"}
+            failed = replace(ranked, evidence=evidence)
+            rejected.append(Rejected(failed, f"syntax: {result.detail}"))
             continue
-        ranked = _ranked(candidate, text)
-        key = " ".join(text.split())
-        kept = best.get(key)
-        if kept is None:
-            best[key] = ranked
+        ranked = replace(ranked, evidence={**ranked.evidence, "syntax": result.detail})
+        key = normalized_ast(text, insertion.language) or " ".join(text.split())
+        _merge_into(shown, key, ranked)
+    kept = list(shown.values())
+    if lint and insertion.language.lower() == "python":
+        kept = _with_lint(kept, insertion)
+    rejected.sort(key=lambda item: item.candidate.index)
+    return Ranking(sorted(kept, key=score_key), rejected)
+
+
+def with_runs(
+    ranking: Ranking, runs: Mapping[int, RunResult], *, total: int | None = None
+) -> Ranking:
+    """`ranking` reordered with sandbox results, keyed by `RankedCandidate.index`.
+
+    `total` is how many examples each run had to check; by default the most
+    checks any run reports (a run that failed before its checks reports none).
+    Pure: nothing runs here.
+    """
+    if total is None:
+        total = max((len(run.checks) for run in runs.values()), default=0)
+    updated = []
+    for candidate in ranking.shown:
+        run = runs.get(candidate.index)
+        if run is None:
+            updated.append(candidate)
             continue
-        winner = ranked if _order(ranked) < _order(kept) else kept
-        votes = _votes(kept) + 1
-        best[key] = RankedCandidate(
-            winner.text, winner.score, {**winner.evidence, "votes": votes}, winner.index
-        )
-    return sorted(best.values(), key=_order)
+        evidence = {**candidate.evidence, **_run_evidence(run, total)}
+        updated.append(replace(candidate, evidence=evidence))
+    return Ranking(sorted(updated, key=score_key), list(ranking.rejected))
+
+
+def rank_with_runs(
+    candidates: Sequence[Candidate],
+    insertion: Insertion,
+    runs: Mapping[int, RunResult],
+    *,
+    total: int | None = None,
+    lint: bool = False,
+) -> Ranking:
+    """`rank_all` then `with_runs`: every gate, with sandbox results computed elsewhere."""
+    return with_runs(rank_all(candidates, insertion, lint=lint), runs, total=total)
+
+
+# --- building evidence -----------------------------------------------------------
 
 
 def _ranked(candidate: Candidate, text: str) -> RankedCandidate:
@@ -98,14 +247,99 @@ def _ranked(candidate: Candidate, text: str) -> RankedCandidate:
     return RankedCandidate(text, score, evidence, candidate.index)
 
 
-def _order(candidate: RankedCandidate) -> tuple[float, int]:
-    # Ties go to the earlier candidate so the order is deterministic.
-    return (-candidate.score, candidate.index)
+def _merge_into(kept: dict[str, RankedCandidate], key: str, ranked: RankedCandidate) -> None:
+    """Add `ranked` under `key`, keeping the better one and summing the votes."""
+    other = kept.get(key)
+    if other is None:
+        kept[key] = ranked
+        return
+    winner = ranked if score_key(ranked) < score_key(other) else other
+    votes = _votes(other) + _votes(ranked)
+    merged = {other.index, ranked.index, *_merged(other), *_merged(ranked)} - {winner.index}
+    evidence = {**winner.evidence, "votes": votes, "merged": sorted(merged)}
+    kept[key] = replace(winner, evidence=evidence)
+
+
+def _with_lint(candidates: list[RankedCandidate], insertion: Insertion) -> list[RankedCandidate]:
+    def lint_one(candidate: RankedCandidate) -> RankedCandidate:
+        spliced = splice(insertion, candidate.text)
+        result = lint_findings(spliced.text, (spliced.first_line, spliced.last_line))
+        if not result.available:
+            return candidate
+        evidence = {**candidate.evidence, "lint": result.count, "lint_findings": result.findings}
+        return replace(candidate, evidence=evidence)
+
+    if len(candidates) <= 1:
+        return [lint_one(candidate) for candidate in candidates]
+    with ThreadPoolExecutor(max_workers=min(_LINT_WORKERS, len(candidates))) as pool:
+        return list(pool.map(lint_one, candidates))
+
+
+def _run_evidence(run: RunResult, total: int) -> dict[str, object]:
+    evidence: dict[str, object] = {
+        "run": run.verdict.value,
+        "seconds": math.fsum(check.seconds for check in run.checks),
+    }
+    if total:
+        evidence["examples"] = f"{min(run.passed, total)}/{total}"
+        failed = [
+            f"{check.check.label}: {check.message or check.verdict.value}"
+            for check in run.checks
+            if check.verdict is not Verdict.PASSED
+        ]
+        if run.verdict is not Verdict.PASSED and not failed:
+            failed = [run.message or run.verdict.value]
+        if failed:
+            evidence["failed"] = failed[:_MAX_FAILED_SHOWN]
+    return evidence
+
+
+# --- reading evidence --------------------------------------------------------------
+
+
+def _examples(evidence: Mapping[str, object]) -> tuple[int, int] | None:
+    """(passed, total) from an "examples" value like "2/3"; None when absent."""
+    value = evidence.get("examples")
+    if not isinstance(value, str):
+        return None
+    passed, _, total = value.partition("/")
+    if not (passed.isdigit() and total.isdigit()) or int(total) == 0:
+        return None
+    return int(passed), int(total)
+
+
+def _syntax_failed(evidence: Mapping[str, object]) -> bool:
+    syntax = evidence.get("syntax")
+    return isinstance(syntax, str) and syntax.startswith("error")
+
+
+def _merged(candidate: RankedCandidate) -> list[int]:
+    merged = candidate.evidence.get("merged")
+    if not isinstance(merged, list):
+        return []
+    return [index for index in merged if isinstance(index, int)]
 
 
 def _votes(candidate: RankedCandidate) -> int:
     votes = candidate.evidence.get("votes")
     return votes if isinstance(votes, int) else 1
+
+
+def _likelihood_step(score: float) -> int:
+    # round() first so that e.g. -0.2 / 0.05 = -4.000000000000001 lands on step -4.
+    return math.floor(round(score / LOGPROB_STEP, 6))
+
+
+def _speed_step(seconds: float) -> int:
+    if not math.isfinite(seconds) or seconds <= EFFICIENCY_FLOOR_SECONDS:
+        return 0
+    return 1 + math.floor(round(math.log10(seconds / EFFICIENCY_FLOOR_SECONDS), 6))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1.0:
+        return f"{seconds * 1000:.2f} ms"
+    return f"{seconds:.2f} s"
 
 
 def _signed(value: float) -> str:

@@ -26,8 +26,8 @@ async def test_a_block_cut_by_the_token_budget_keeps_whole_lines(endless_model_d
 
 async def test_line_mode_keeps_the_partial_line(endless_model_dir: Path) -> None:
     engine = load_local_engine(LoadOptions(model=str(endless_model_dir)), print, lambda _: None)
-    text = "y = 1\n"
-    insertion = locate_insertion(text, 5, "python")
+    text = "y = \n"
+    insertion = locate_insertion(text, 4, "python")
     settings = Settings(num_candidates=3, max_new_tokens=6)
     result = await generate(engine, insertion, settings, CancelToken())
     # Three identical candidates are one after de-duplication.

@@ -82,6 +82,7 @@ def test_ties_keep_engine_order() -> None:
 def test_evidence() -> None:
     (ranked,) = rank([candidate(3, "return a + b\n", -0.25, -0.75, finish="stop")], BODY)
     assert ranked.evidence == {
+        "syntax": "ok",
         "mean_logprob": -0.5,
         "tokens": 2,
         "finish_reason": "stop",
