@@ -5,6 +5,7 @@ Shared by the language server and the `generate` command; knows nothing of LSP.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,14 +20,27 @@ from lsp_codegen.engine.base import (
     Engine,
     GenerationRequest,
 )
+from lsp_codegen.ranking.examples import examples_for
 from lsp_codegen.ranking.postprocess import block_end
-from lsp_codegen.ranking.score import Candidate, RankedCandidate, rank
+from lsp_codegen.ranking.runnable import runnable_module
+from lsp_codegen.ranking.score import (
+    Candidate,
+    RankedCandidate,
+    Ranking,
+    Rejected,
+    rank_all,
+    with_runs,
+)
+from lsp_codegen.sandbox.sandbox import Sandbox
+from lsp_codegen.sandbox.types import Check, RunResult
 
 # Finish reasons after which a candidate's last line may be incomplete.
 _INTERRUPTED = frozenset({"length", "time", "cancelled"})
 
 # Called with each update as it streams in (for progress and partial results).
 OnUpdate = Callable[[CandidateUpdate], None]
+# Called with a short human-readable status ("candidate 2/4 · passes 3/3").
+OnProgress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,8 @@ class GenerationResult:
     prompt: Prompt
     seconds: float
     model: str
+    rejected: list[Rejected] = field(default_factory=list)
+    examples: int = 0  # how many examples from the prompt each candidate was run on
 
 
 @dataclass
@@ -101,8 +117,18 @@ async def generate(
     settings: Settings,
     cancel: CancelToken,
     on_update: OnUpdate | None = None,
+    *,
+    sandbox: Sandbox | None = None,
+    on_progress: OnProgress | None = None,
+    lint: bool = False,
 ) -> GenerationResult:
-    """Generate, post-process and rank candidates for `insertion`."""
+    """Generate, post-process and rank candidates for `insertion`.
+
+    The cheap gates (post-processing, syntax, likelihood, duplicates) always run;
+    with a `sandbox`, each shown candidate also runs the examples written in the
+    prompt, and `lint` adds lint findings — both for explicit actions, where a
+    user waits seconds, not for inline completion.
+    """
     started = time.monotonic()
     prompt = prepare_prompt(engine, insertion, settings)
     collected: dict[int, _Collected] = {}
@@ -111,9 +137,39 @@ async def generate(
         if on_update is not None:
             on_update(update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
+    ranking = rank_all(candidates, insertion, lint=lint)
+    checks = examples_for(insertion) if sandbox is not None else []
+    if sandbox is not None and checks:
+        runs = await run_examples(ranking, insertion, checks, sandbox, on_progress)
+        ranking = with_runs(ranking, runs, total=len(checks))
     return GenerationResult(
-        candidates=rank(candidates, insertion),
+        candidates=ranking.shown,
         prompt=prompt,
         seconds=time.monotonic() - started,
         model=engine.info().model,
+        rejected=ranking.rejected,
+        examples=len(checks),
     )
+
+
+async def run_examples(
+    ranking: Ranking,
+    insertion: Insertion,
+    checks: list[Check],
+    sandbox: Sandbox,
+    on_progress: OnProgress | None = None,
+) -> dict[int, RunResult]:
+    """Run every shown candidate on the prompt's examples, in the sandbox."""
+    runs: dict[int, RunResult] = {}
+    total = len(ranking.shown)
+
+    async def check(candidate: RankedCandidate) -> None:
+        code = runnable_module(insertion, candidate.text)
+        if code is None:
+            return
+        runs[candidate.index] = result = await sandbox.run(code, checks)
+        if on_progress is not None:
+            on_progress(f"candidate {len(runs)}/{total} · passes {result.passed}/{len(checks)}")
+
+    await asyncio.gather(*(check(candidate) for candidate in ranking.shown))
+    return runs

@@ -13,6 +13,7 @@ from lsp_codegen.context.document import Document, DocumentStore
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
 from lsp_codegen.server.results import RecentResults
+from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ class CodegenServer(LanguageServer):
         self.tasks = BackgroundTasks()
         self.models = ModelHost(self, engine_factory)
         self.results = RecentResults()
+        self.sandboxes = SandboxHost(self)
+        self.closing = False  # set at shutdown: background work must not write any more
 
     @property
     def encoding(self) -> str:

@@ -10,22 +10,31 @@ import logging
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.types import Insertion
-from lsp_codegen.engine.base import CancelToken
-from lsp_codegen.pipeline import generate
+from lsp_codegen.engine.base import CancelToken, Engine
+from lsp_codegen.pipeline import GenerationResult, generate
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.progress import WorkProgress
 from lsp_codegen.server.results import Generated
 
 log = logging.getLogger(__name__)
 
 
 async def run_generation(
-    server: CodegenServer, document: Document, insertion: Insertion
+    server: CodegenServer, document: Document, insertion: Insertion, *, thorough: bool = False
 ) -> Generated | None:
-    """Generate for `insertion`; None when the document changed meanwhile (stale)."""
+    """Generate for `insertion`; None when the document changed meanwhile (stale).
+
+    `thorough` (explicit actions): run the prompt's examples in the sandbox and
+    lint, with progress; otherwise only the cheap gates run (inline, completion).
+    """
     engine = await server.models.engine()
     cancel = CancelToken()
+    progress = WorkProgress(server, "lsp-codegen: generating") if thorough else None
     try:
-        result = await generate(engine, insertion, server.settings, cancel)
+        if progress is None:
+            result = await generate(engine, insertion, server.settings, cancel)
+        else:
+            result = await _generate_thoroughly(server, engine, insertion, cancel, progress)
     finally:
         # Reached on $/cancelRequest too: the awaiting task is cancelled and
         # the engine must stop at its next decode step.
@@ -34,6 +43,32 @@ async def run_generation(
         log.info("dropped a result for %s v%s: document changed", document.uri, document.version)
         return None
     return Generated(document, insertion, result)
+
+
+async def _generate_thoroughly(
+    server: CodegenServer,
+    engine: Engine,
+    insertion: Insertion,
+    cancel: CancelToken,
+    progress: WorkProgress,
+) -> GenerationResult:
+    await progress.begin(f"writing {server.settings.num_candidates} candidates…")
+    sandbox = await server.sandboxes.sandbox() if insertion.language == "python" else None
+    try:
+        result = await generate(
+            engine,
+            insertion,
+            server.settings,
+            cancel,
+            sandbox=sandbox,
+            on_progress=progress.report,
+            lint=insertion.language == "python",
+        )
+    except BaseException:
+        progress.end("stopped")
+        raise
+    progress.end(f"{len(result.candidates)} candidates in {result.seconds:.1f} s")
+    return result
 
 
 def is_current(server: CodegenServer, document: Document) -> bool:

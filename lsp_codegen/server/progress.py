@@ -36,14 +36,14 @@ class WorkProgress:
 
     def report(self, message: str) -> None:
         """Update the message shown with the progress bar."""
-        if self._token is not None:
+        if self._token is not None and not self._server.closing:
             self._server.work_done_progress.report(
                 self._token, types.WorkDoneProgressReport(message=message)
             )
 
     def end(self, message: str) -> None:
         """Close the progress bar with a final message."""
-        if self._token is not None:
+        if self._token is not None and not self._server.closing:
             self._server.work_done_progress.end(
                 self._token, types.WorkDoneProgressEnd(message=message)
             )

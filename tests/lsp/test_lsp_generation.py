@@ -183,3 +183,30 @@ async def test_invoked_code_action_lists_candidates_with_evidence(client: Langua
     # Both resolved from the result computed for this version: no new generation.
     assert (await engine_status(client))["generations"] == before
     assert resolved.edit == generate.edit and resolved.edit is not None
+
+
+async def test_candidates_are_run_on_the_prompts_examples(client: LanguageClient) -> None:
+    await wait_ready(client)
+    source = "# Return one.\n# one() == 1, one() + 1 -> 2\ndef one():\n\n"
+    open_document(client, "file:///one.py", source)
+    params = code_action_params("file:///one.py", 0)
+    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None
+    title = actions[1].title
+    assert title.startswith("Candidate 1/1: ✓ 2/2 examples · logp"), title
+    reports = [v for values in client.progress_reports.values() for v in values]
+    messages = [getattr(v, "message", None) for v in reports]
+    assert "candidate 1/1 · passes 2/2" in messages
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None
+
+
+async def test_a_failing_example_is_shown_in_the_title(client: LanguageClient) -> None:
+    await wait_ready(client)
+    source = "# Return two.\n# two() == 2\ndef two():\n\n"
+    open_document(client, "file:///two.py", source)
+    params = code_action_params("file:///two.py", 0)
+    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None and "✗ 0/1 example ·" in actions[1].title

@@ -14,7 +14,16 @@ def register_all(server: CodegenServer) -> None:
         documents,
         inline,
         lifecycle,
+        run_selection,
     )
 
-    for module in (lifecycle, documents, inline, completion, code_actions, commands):
+    for module in (
+        lifecycle,
+        documents,
+        inline,
+        completion,
+        code_actions,
+        commands,
+        run_selection,
+    ):
         module.register(server)

@@ -14,6 +14,7 @@ from lsp_codegen.context.types import CommentPrompt
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.errors import content_modified, invalid_params, request_failed
 from lsp_codegen.server.features.commands import GENERATE_FROM_COMMENT
+from lsp_codegen.server.features.run_selection import run_action
 from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.results import Generated
@@ -29,26 +30,30 @@ def register(server: CodegenServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=True
+            code_action_kinds=[types.CodeActionKind.RefactorRewrite],
+            resolve_provider=True,
         ),
     )
     async def code_action(
         ls: CodegenServer, params: types.CodeActionParams
-    ) -> list[types.CodeAction] | None:
+    ) -> list[types.CodeAction | types.Command] | None:
         document = ls.documents.get(params.text_document.uri)
         if document is None:
             log.info("code actions asked for %s, which is not open", params.text_document.uri)
             return None
         line = min(params.range.start.line, max(document.line_index.line_count - 1, 0))
+        actions: list[types.CodeAction | types.Command] = []
         prompt = _prompt_at(document, line)
-        if prompt is None:
-            return None
-        actions = [_generate_action(ls, document, line)]
-        if _invoked(params.context):
-            # Asked for explicitly: generate now and offer every candidate.
-            generated = await comment_candidates(ls, document, prompt)
-            actions += _candidate_actions(ls, generated, line)
-        return actions
+        if prompt is not None:
+            actions.append(_generate_action(ls, document, line))
+            if _invoked(params.context):
+                # Asked for explicitly: generate now and offer every candidate.
+                generated = await comment_candidates(ls, document, prompt)
+                actions += _candidate_actions(ls, generated, line)
+        run = run_action(document, params)
+        if run is not None:
+            actions.append(run)
+        return actions or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(ls: CodegenServer, action: types.CodeAction) -> types.CodeAction:
@@ -120,7 +125,7 @@ async def comment_candidates(
     cached = ls.results.get(document.uri, document.version, insertion.offset)
     if cached is not None:
         return cached
-    generated = await run_generation(ls, document, insertion)
+    generated = await run_generation(ls, document, insertion, thorough=True)
     if generated is not None:
         ls.results.put(generated)
     return generated

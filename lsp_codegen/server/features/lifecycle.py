@@ -24,6 +24,8 @@ def register(server: CodegenServer) -> None:
         ls.apply_settings(settings_section(params.settings))
 
     @server.feature(types.SHUTDOWN)
-    def shutdown(ls: CodegenServer, params: None) -> None:
+    async def shutdown(ls: CodegenServer, params: None) -> None:
+        ls.closing = True
         ls.tasks.cancel_all()
         ls.models.close()
+        await ls.sandboxes.close()
