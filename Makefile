@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck bench install clean
+.PHONY: demo test test-fast lint typecheck bench install sandbox-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# bubblewrap isolates candidate runs (namespaces, read-only root, no network).
+# Installed when we may (root with apt-get); otherwise runs get rlimits only and
+# the escape tests that need it are skipped with the reason.
+sandbox-deps:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null) || \
+	      echo "bubblewrap could not be installed: sandbox runs get rlimits only"; \
+	  else echo "bubblewrap missing: install it (apt-get install bubblewrap) for full isolation"; fi; }
+
+demo: $(STAMP) sandbox-deps
 	$(BIN)/python examples/demo.py
 
-test: $(STAMP)
+test: $(STAMP) sandbox-deps
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) sandbox-deps
 	$(BIN)/python -m pytest -q -m 'not default_model'
 
 lint: $(STAMP)
