@@ -8,13 +8,16 @@ import sys
 from pathlib import Path
 
 from lsp_codegen.commands.common import load_with_progress, settings_from_args
+from lsp_codegen.config import Settings
 from lsp_codegen.context.comments import find_comment_prompt
 from lsp_codegen.context.filetypes import language_for_path
 from lsp_codegen.context.insertion import insertion_for_comment, locate_insertion
 from lsp_codegen.context.positions import LineIndex
 from lsp_codegen.context.types import Insertion
-from lsp_codegen.engine.base import CancelToken, EngineError
+from lsp_codegen.engine.base import CancelToken, Engine, EngineError
 from lsp_codegen.pipeline import GenerationResult, generate
+from lsp_codegen.sandbox.interpreter import find_interpreter
+from lsp_codegen.sandbox.sandbox import create_sandbox
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -33,10 +36,31 @@ def run_generate(args: argparse.Namespace) -> int:
     except EngineError as error:
         print(f"lsp-codegen: {error}", file=sys.stderr)
         return 1
-    result = asyncio.run(generate(engine, insertion, settings, CancelToken()))
+    result = asyncio.run(_generate_checked(engine, insertion, settings))
     print_result(result)
     engine.close()
     return 0 if result.candidates else 1
+
+
+async def _generate_checked(
+    engine: Engine, insertion: Insertion, settings: Settings
+) -> GenerationResult:
+    """The code-action pipeline: every gate, examples run in the sandbox (Python)."""
+    if insertion.language != "python":
+        return await generate(engine, insertion, settings, CancelToken())
+    interpreter, problem = find_interpreter(Path.cwd(), settings.python.interpreter or None)
+    if problem:
+        print(f"lsp-codegen: {problem}", file=sys.stderr)
+    async with create_sandbox(interpreter) as sandbox:
+        return await generate(
+            engine,
+            insertion,
+            settings,
+            CancelToken(),
+            sandbox=sandbox,
+            on_progress=lambda message: print(message, file=sys.stderr),
+            lint=True,
+        )
 
 
 def insertion_at_line(text: str, line: int, language: str) -> Insertion:
@@ -50,8 +74,15 @@ def insertion_at_line(text: str, line: int, language: str) -> Insertion:
 
 
 def print_result(result: GenerationResult) -> None:
-    """Candidates best first, each with its evidence."""
-    print(f"# {len(result.candidates)} candidates from {result.model} in {result.seconds:.1f} s")
+    """Candidates best first, each with its evidence; then the rejected ones and why."""
+    examples = f", checked on {result.examples} examples" if result.examples else ""
+    print(
+        f"# {len(result.candidates)} candidates from {result.model} "
+        f"in {result.seconds:.1f} s{examples}"
+    )
     for rank, candidate in enumerate(result.candidates, start=1):
         print(f"\n## candidate {rank} · {candidate.title()}")
         print(candidate.text)
+    for rejected in result.rejected:
+        print(f"\n## rejected · {rejected.reason}")
+        print(rejected.candidate.text)
