@@ -1,4 +1,4 @@
-"""The `lsp-codegen` command: serve, generate, doctor."""
+"""The `lsp-codegen` command: serve, generate, doctor, eval."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_generate(commands)
     _add_doctor(commands)
+    _add_eval(commands)
     return parser
 
 
@@ -51,6 +52,62 @@ def _add_doctor(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     doctor = commands.add_parser("doctor", help="check torch, the device and the model")
     _add_model_options(doctor)
     doctor.set_defaults(run=_doctor)
+
+
+def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evaluate = commands.add_parser(
+        "eval", help="measure pass rates on problems with hidden tests, and write a report"
+    )
+    source = evaluate.add_mutually_exclusive_group()
+    source.add_argument("--problems", metavar="PATH", help="a HumanEval-format .jsonl(.gz) file")
+    source.add_argument(
+        "--set",
+        choices=("humaneval", "ours"),
+        default="humaneval",
+        help="a named problem set: humaneval (default) or ours (bench/problems)",
+    )
+    evaluate.add_argument(
+        "--limit", type=_positive_int, metavar="K", help="run only the first K problems"
+    )
+    evaluate.add_argument(
+        "--n", type=int, default=4, help="candidates per problem (1 to 16, default 4)"
+    )
+    evaluate.add_argument(
+        "--out", default="eval-report", metavar="DIR", help="report folder (default eval-report/)"
+    )
+    evaluate.add_argument(
+        "--ranking",
+        choices=("thorough", "inline"),
+        default="thorough",
+        help="thorough (default): also run the prompt's examples and lint, as explicit "
+        "actions do; inline: only the cheap gates, as inline completion does",
+    )
+    evaluate.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="time limit per candidate's test run (default: the sandbox's)",
+    )
+    evaluate.add_argument(
+        "--python", default=None, metavar="PATH", help="the Python that runs the tests"
+    )
+    _add_model_options(evaluate)
+    evaluate.set_defaults(run=_eval)
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0:  # also rejects NaN
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return number
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -104,3 +161,9 @@ def _doctor(args: argparse.Namespace) -> int:
     from lsp_codegen.commands.doctor import run_doctor
 
     return run_doctor(args)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from lsp_codegen.commands.eval import run_eval
+
+    return run_eval(args)

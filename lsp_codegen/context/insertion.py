@@ -33,12 +33,17 @@ def locate_insertion(
     mode = Mode.BLOCK
     leading = ""
     indent = leading_whitespace(before)
+    comment = find_comment_prompt(lines, line, language_id)
     if not is_blank(before):
         if opens_block(before, language_id):
             indent += detect_indent_unit(lines, language_id, around=line)
             leading = "\n" + indent
         else:
             mode = Mode.LINE
+    elif comment is not None and comment.header_line is not None and comment.insert_line == line:
+        # The empty body of a function (after its header or docstring): the body's
+        # indent, even when the editor left the cursor at column 0.
+        indent = comment.indent
     elif is_blank(lines[line]):
         indent = _indent_for_blank_line(lines, line, before, language_id)
     return Insertion(
@@ -48,7 +53,7 @@ def locate_insertion(
         prefix=text[:offset],
         suffix=text[offset:],
         language=language_id,
-        comment=find_comment_prompt(lines, line, language_id),
+        comment=comment,
         leading=leading,
     )
 

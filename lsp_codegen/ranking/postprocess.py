@@ -275,7 +275,8 @@ def _python_at_base(state: _Block, stripped: str, line: _Line, frame: _Frame) ->
         if word in _PY_CONTINUATIONS:
             state.body = False  # another clause of the same statement
             return None
-        if _stops_after_compound(state, frame):
+        starts_definition = _python_definition(stripped) or stripped.startswith("@")
+        if _stops_after_compound(state, frame, starts_definition):
             return state.content_end
     _reset(state)
     if line.complete and _code(stripped, python=True).rstrip().endswith(":"):
@@ -295,7 +296,8 @@ def _brace_at_base(state: _Block, stripped: str, line: _Line, frame: _Frame) -> 
             if line.complete:
                 _brace_continue(state, _code(stripped, python=False))
             return None
-        if _stops_after_compound(state, frame):
+        starts_definition = _brace_definition(_code(stripped, python=False))
+        if _stops_after_compound(state, frame, starts_definition):
             return state.content_end
     _reset(state)
     code = _code(stripped, python=False)
@@ -316,8 +318,14 @@ def _brace_continue(state: _Block, code: str) -> None:
         state.open, state.body, state.closed = False, False, True
 
 
-def _stops_after_compound(state: _Block, frame: _Frame) -> bool:
-    return state.definition or frame.base == 0
+def _stops_after_compound(state: _Block, frame: _Frame, starts_definition: bool) -> bool:
+    """Whether a statement at the base indent, after a finished compound, ends the block.
+
+    At top level, yes: the next statement is the model rambling on. Inside a body,
+    only a second definition after a definition does (a method after a method);
+    a helper function followed by `return helper(...)` is one body.
+    """
+    return frame.base == 0 or (state.definition and starts_definition)
 
 
 def _reset(state: _Block) -> None:

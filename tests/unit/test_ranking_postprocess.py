@@ -272,7 +272,15 @@ def test_stop_rule_waits_for_a_whole_keyword() -> None:
     for partial in ("e", "el", "els", "else"):
         assert block_end(raw + partial, IN_BODY) is None
     assert block_end("def g():\n        pass\n    e", IN_CLASS) is None
-    assert block_end("def g():\n        pass\n    else_ = 1", IN_CLASS) is not None
+    # Inside a body, a statement after a method continues the body; a second
+    # method ends the candidate.
+    assert block_end("def g():\n        pass\n    else_ = 1\n", IN_CLASS) is None
+    assert block_end("def g():\n        pass\n    def h():\n", IN_CLASS) is not None
+
+
+def test_a_helper_function_inside_a_body_does_not_end_it() -> None:
+    raw = "def helper(s):\n        return s * 2\n\n    return [helper(x) for x in xs]\n"
+    assert postprocess(raw, IN_BODY).endswith("return [helper(x) for x in xs]")
 
 
 def test_kept_closer_needs_its_whole_line() -> None:

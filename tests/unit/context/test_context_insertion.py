@@ -148,3 +148,9 @@ def test_a_prebuilt_index_of_the_same_text_is_used() -> None:
     assert insertion_for_comment(text, prompt, "python", index).offset == len(text)
     # An index of some other text is ignored rather than trusted.
     assert locate_insertion(text, 6, "python", LineIndex("x")).comment == prompt
+
+
+def test_cursor_at_column_zero_of_an_empty_body_after_a_docstring() -> None:
+    text = 'def f(x):\n    """Double x.\n\n    >>> f(2)\n    4\n    """\n'
+    insertion = locate_insertion(text, len(text), "python")
+    assert insertion.mode is Mode.BLOCK and insertion.indent == "    "

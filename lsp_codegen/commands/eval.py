@@ -1,0 +1,131 @@
+"""`lsp-codegen eval`: pass rates of the whole pipeline on problems with hidden tests."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from lsp_codegen.commands.common import load_with_progress, settings_from_args
+from lsp_codegen.config import Settings
+from lsp_codegen.engine.base import Engine, EngineError
+from lsp_codegen.evaluation.problems import Problem, ProblemError, load_problems, problems_path
+from lsp_codegen.evaluation.progress import ProgressBar
+from lsp_codegen.evaluation.report import summary, write_report
+from lsp_codegen.evaluation.runner import EvalRun, OnResult, ProblemResult, run_evaluation
+from lsp_codegen.sandbox.interpreter import Interpreter, find_interpreter
+from lsp_codegen.sandbox.sandbox import create_sandbox
+from lsp_codegen.sandbox.types import Limits
+
+# Sandbox workers kept started, so each candidate does not pay for an interpreter start.
+_WARM = 2
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Generate for every problem, judge every candidate, write the reports, print the totals."""
+    try:
+        path = Path(args.problems) if args.problems else problems_path(args.set)
+        problems = load_problems(path)
+    except ProblemError as error:
+        print(f"lsp-codegen: {error}", file=sys.stderr)
+        return 2
+    if args.limit is not None:
+        problems = problems[: args.limit]
+    # Never fails: a broken --python falls back to this Python, with a warning.
+    interpreter, warning = find_interpreter(None, args.python)
+    if warning:
+        print(f"lsp-codegen: {warning}", file=sys.stderr)
+    settings = settings_from_args(args, numCandidates=args.n)
+    try:
+        engine, _ = load_with_progress(settings)
+    except EngineError as error:
+        print(f"lsp-codegen: {error}", file=sys.stderr)
+        return 1
+    limits = _limits(args.timeout)
+    print(
+        f"evaluating {len(problems)} problems from {path} with {settings.num_candidates} "
+        f"candidates each, {args.ranking} ranking",
+        file=sys.stderr,
+    )
+    finished: list[ProblemResult] = []
+    bar = ProgressBar(len(problems))
+
+    def on_result(result: ProblemResult) -> None:
+        finished.append(result)
+        bar.update(result)
+
+    started = time.monotonic()
+    bar.start()
+    try:
+        run = asyncio.run(
+            _evaluate(
+                engine,
+                interpreter,
+                problems,
+                settings,
+                str(path),
+                limits,
+                on_result,
+                thorough=args.ranking == "thorough",
+            )
+        )
+    except KeyboardInterrupt:
+        # Keep what finished: an hour-long run stopped late is still worth a report.
+        run = EvalRun(
+            model=engine.info().model,
+            settings=settings,
+            source=str(path),
+            results=finished,
+            seconds=time.monotonic() - started,
+            interrupted=True,
+            ranking=args.ranking,
+        )
+    finally:
+        bar.finish()
+        engine.close()
+    json_path, html_path = write_report(run, Path(args.out))
+    print(summary(run.metrics, settings.num_candidates))
+    if run.interrupted:
+        print(f"interrupted after {len(run.results)} of {len(problems)} problems")
+    print(f"report: {html_path} (data: {json_path})")
+    return 130 if run.interrupted else 0
+
+
+async def _evaluate(
+    engine: Engine,
+    interpreter: Interpreter,
+    problems: Sequence[Problem],
+    settings: Settings,
+    source: str,
+    limits: Limits | None,
+    on_result: OnResult,
+    *,
+    thorough: bool,
+) -> EvalRun:
+    # Created inside the event loop that will use it, and always closed. The
+    # same sandbox runs the prompt's examples (thorough ranking) and the hidden tests.
+    sandbox = create_sandbox(interpreter, warm=_WARM)
+    try:
+        return await run_evaluation(
+            engine,
+            problems,
+            settings,
+            sandbox,
+            source=source,
+            limits=limits,
+            on_result=on_result,
+            thorough=sandbox if thorough else None,
+        )
+    finally:
+        await sandbox.close()
+
+
+def _limits(timeout: float | None) -> Limits | None:
+    """Sandbox limits for `--timeout`; None keeps the sandbox's defaults."""
+    if timeout is None:
+        return None
+    # CPU time can only be spent within the wall time, so it gets the same budget.
+    return Limits(cpu_seconds=timeout, wall_seconds=timeout)
