@@ -7,7 +7,7 @@ import sys
 import time
 
 from lsp_codegen.config import Settings, parse_settings
-from lsp_codegen.engine.base import Engine
+from lsp_codegen.engine.base import Engine, EngineError
 from lsp_codegen.server.model_host import load_engine
 
 
@@ -20,6 +20,16 @@ def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
     for problem in problems:
         print(problem, file=sys.stderr)
     return settings
+
+
+def load_or_report(settings: Settings) -> Engine | None:
+    """The engine, or None after printing why it could not load (names the setting)."""
+    try:
+        engine, _ = load_with_progress(settings)
+    except EngineError as error:
+        print(f"lsp-codegen: {error}", file=sys.stderr)
+        return None
+    return engine
 
 
 def load_with_progress(settings: Settings) -> tuple[Engine, float]:

@@ -9,9 +9,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from lsp_codegen.commands.common import load_with_progress, settings_from_args
+from lsp_codegen.commands.common import load_or_report, settings_from_args
 from lsp_codegen.config import Settings
-from lsp_codegen.engine.base import Engine, EngineError
+from lsp_codegen.engine.base import Engine
 from lsp_codegen.evaluation.problems import Problem, ProblemError, load_problems, problems_path
 from lsp_codegen.evaluation.progress import ProgressBar
 from lsp_codegen.evaluation.report import summary, write_report
@@ -39,10 +39,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if warning:
         print(f"lsp-codegen: {warning}", file=sys.stderr)
     settings = settings_from_args(args, numCandidates=args.n)
-    try:
-        engine, _ = load_with_progress(settings)
-    except EngineError as error:
-        print(f"lsp-codegen: {error}", file=sys.stderr)
+    engine = load_or_report(settings)
+    if engine is None:
         return 1
     limits = _limits(args.timeout)
     print(

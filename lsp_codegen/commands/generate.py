@@ -7,14 +7,14 @@ import asyncio
 import sys
 from pathlib import Path
 
-from lsp_codegen.commands.common import load_with_progress, settings_from_args
+from lsp_codegen.commands.common import load_or_report, settings_from_args
 from lsp_codegen.config import Settings
 from lsp_codegen.context.comments import find_comment_prompt
 from lsp_codegen.context.filetypes import language_for_path
 from lsp_codegen.context.insertion import insertion_for_comment, locate_insertion
 from lsp_codegen.context.positions import LineIndex
 from lsp_codegen.context.types import Insertion
-from lsp_codegen.engine.base import CancelToken, Engine, EngineError
+from lsp_codegen.engine.base import CancelToken, Engine
 from lsp_codegen.pipeline import GenerationResult, generate
 from lsp_codegen.sandbox.interpreter import find_interpreter
 from lsp_codegen.sandbox.sandbox import create_sandbox
@@ -31,10 +31,8 @@ def run_generate(args: argparse.Namespace) -> int:
     language = language_for_path(path)
     insertion = insertion_at_line(text, args.line - 1, language)
     settings = settings_from_args(args, numCandidates=args.n)
-    try:
-        engine, _ = load_with_progress(settings)
-    except EngineError as error:
-        print(f"lsp-codegen: {error}", file=sys.stderr)
+    engine = load_or_report(settings)
+    if engine is None:
         return 1
     result = asyncio.run(_generate_checked(engine, insertion, settings))
     print_result(result)

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lsp_codegen.context.types import Insertion
+from lsp_codegen.ranking.pyparse import parse_quietly
 from lsp_codegen.sandbox.types import Check
 
 _HEADER = re.compile(r"^\s*(?:async\s+)?def\s+([^\W\d]\w*)\s*[(\[]")
@@ -164,7 +165,7 @@ def _read_session(lines: list[str], i: int, indent: int) -> tuple[_Session, int]
         i += 1
     directive = " ".join(_DIRECTIVE.findall("\n".join(source)))
     code = _DIRECTIVE.sub("", "\n".join(source)).strip()
-    tree = _parse(code)
+    tree = parse_quietly(code)
     expected = ["" if line == "<BLANKLINE>" else line for line in expected]
     label = "\n".join([*written, *expected])
     skip = "SKIP" in directive or "ELLIPSIS" in directive or "NORMALIZE" in directive
@@ -237,7 +238,7 @@ def _raises_check(expression: ast.expr, last_line: str, label: str) -> Check | N
         f"    assert type(_error).__name__ == {name!r}, repr(_error)\n"
         f"else:\n    raise AssertionError({'expected ' + name!r})"
     )
-    return Check(source, label) if _parse(source) else None
+    return Check(source, label) if parse_quietly(source) else None
 
 
 # --- assert lines and prose ---------------------------------------------------------
@@ -245,7 +246,7 @@ def _raises_check(expression: ast.expr, last_line: str, label: str) -> Check | N
 
 def _assert_check(line: str) -> Check | None:
     for text in _trimmed(line):
-        tree = _parse(text)
+        tree = parse_quietly(text)
         if tree is not None and len(tree.body) == 1 and isinstance(tree.body[0], ast.Assert):
             return Check(text, text)
     return None
@@ -381,17 +382,6 @@ def _value_like(tree: ast.expr) -> bool:
 def _check(actual: ast.expr, expected: ast.expr, label: str) -> Check:
     test = ast.Compare(actual, [ast.Eq()], [expected])
     return Check(ast.unparse(ast.Assert(test, None)), label)
-
-
-def _parse(source: str) -> ast.Module | None:
-    if not source.strip():
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
 
 
 def _parse_expression(source: str) -> ast.expr | None:

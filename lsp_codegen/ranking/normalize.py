@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import ast
 import textwrap
-import warnings
 
+from lsp_codegen.ranking.pyparse import parse_quietly
 from lsp_codegen.ranking.syntax import parser_for
 
 _DEFINITIONS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -41,7 +41,7 @@ def _parse_fragment(code: str) -> ast.Module | None:
     text = _dedent_fragment(code)
     body = textwrap.indent(text, "    ")
     for source in (text, f"def _():\n{body}\n", f"async def _():\n{body}\n"):
-        tree = _parse(source)
+        tree = parse_quietly(source)
         if tree is None:
             continue
         if source is text:
@@ -87,15 +87,6 @@ def _drop_docstrings(tree: ast.Module) -> None:
             and isinstance(first.value.value, str)
         ):
             node.body = node.body[1:] or [ast.Pass()]
-
-
-def _parse(source: str) -> ast.Module | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
 
 
 def _token_string(code: str, language: str) -> str:
