@@ -27,3 +27,12 @@ def endless_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def scripted_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny GPT-2 that writes "    return 1\\n" again and again, whatever the prompt."""
     return build_tiny_model(tmp_path_factory.mktemp("scripted-model"), script=SCRIPT)
+
+
+@pytest.fixture(scope="session")
+def two_answer_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 that writes `    return 1` or `    return 2` lines, each line a coin
+    flip when sampling: candidates differ, and examples can tell them apart."""
+    return build_tiny_model(
+        tmp_path_factory.mktemp("two-answer-model"), script="    return 1\n|    return 2\n"
+    )

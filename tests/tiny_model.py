@@ -5,7 +5,9 @@ trained in memory on a little code. By default the weights are random, so the
 text is noise: tests using it check behaviour (streaming, cancellation,
 protocol), never quality. With `script`, the weights are set by hand so the
 model writes that text over and over, whatever the prompt: a real model whose
-output a test can predict (a line of code, or one token forever).
+output a test can predict (a line of code, or one token forever). Several
+scripts separated by "|" share one chain: where they differ, the model gives
+each continuation the same probability, so sampled candidates differ.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _CORPUS = [
     "class Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n",
     "function add(a, b) {\n  return a + b;\n}\n",
     "    return 1\n",
+    "    return 2\n",
 ]
 
 
@@ -46,7 +49,7 @@ def build_tiny_model(
     )
     model = GPT2LMHeadModel(config)
     if script is not None:
-        _follow_script(model, raw.encode(script).ids)
+        _follow_scripts(model, [raw.encode(part).ids for part in script.split("|")])
     directory.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
@@ -68,20 +71,28 @@ def _train_tokenizer() -> Any:
     return raw
 
 
-def _follow_script(model: Any, script: list[int]) -> None:
-    """Turn the model into a fixed chain: each script token is followed by the next
-    one (the last by the first), and any other token by the first.
+def _follow_scripts(model: Any, scripts: list[list[int]]) -> None:
+    """Turn the model into a fixed chain over the scripts' tokens.
 
-    Attention and MLP outputs are zeroed, so the final hidden state is the current
-    token's embedding; embeddings are one-hot "states" and the output head maps
-    each state to the token that follows it.
+    Each token is followed by the next token of every script it appears in (the
+    last token by every script's first), any other token by every script's first
+    token; several followers get equal probability. Attention and MLP outputs are
+    zeroed, so the final hidden state is the current token's embedding; embeddings
+    are one-hot "states" and the output head maps each state to its followers.
     """
     import torch
 
-    assert len(set(script)) == len(script), "script tokens must be distinct"
+    followers: dict[int, set[int]] = {}
+    for tokens in scripts:
+        for position, token in enumerate(tokens):
+            following = tokens[(position + 1) % len(tokens)]
+            if position + 1 == len(tokens):
+                followers.setdefault(token, set()).update(t[0] for t in scripts)
+            else:
+                followers.setdefault(token, set()).add(following)
     width = model.config.n_embd
-    assert len(script) < width, "script too long for the embedding width"
-    other = len(script)  # the state of every token outside the script
+    assert len(followers) < width, "scripts too long for the embedding width"
+    other = len(followers)  # the state of every token outside the scripts
     with torch.no_grad():
         for block in model.transformer.h:
             for projection in (block.attn.c_proj, block.mlp.c_proj):
@@ -93,9 +104,10 @@ def _follow_script(model: Any, script: list[int]) -> None:
         states[:, other] = 10.0
         head = model.lm_head.weight
         head.zero_()
-        for state, token in enumerate(script):
+        for state, (token, nexts) in enumerate(sorted(followers.items())):
             states[token].zero_()
             states[token, state] = 10.0
-            following = script[(state + 1) % len(script)]
-            head[following, state] = 10.0
-        head[script[0], other] = 10.0
+            for following in nexts:
+                head[following, state] = 10.0
+        for first in {tokens[0] for tokens in scripts}:
+            head[first, other] = 10.0

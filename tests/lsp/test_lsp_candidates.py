@@ -1,0 +1,51 @@
+""""Show candidates": distinct candidates as code actions, best first, with evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.lsp.conftest import (
+    SERVER,
+    code_action_params,
+    init_params,
+    open_document,
+    tiny_options,
+    wait_ready,
+)
+
+SOURCE = "# Return one.\n# one() == 1\ndef one():\n\n"
+URI = "file:///one.py"
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def two_answers(lsp_client: LanguageClient, two_answer_model_dir: Path):  # type: ignore[no-untyped-def]
+    options = tiny_options(two_answer_model_dir, numCandidates=8, temperature=1.0, maxNewTokens=16)
+    await lsp_client.initialize_session(init_params(options))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_distinct_candidates_are_listed_best_first(two_answers: LanguageClient) -> None:
+    await wait_ready(two_answers)
+    open_document(two_answers, URI, SOURCE)
+    params = code_action_params(URI, 0)
+    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
+    actions = await two_answers.text_document_code_action_async(params)
+    assert actions is not None
+    candidates = [a for a in actions if a.title.startswith("Candidate ")]
+    # Eight samples of four coin-flip lines: several distinct candidates.
+    assert len(candidates) >= 2
+    verdicts = ["✓" in a.title.split(": ", 1)[1][:2] for a in candidates]
+    assert all("/1 example · logp" in a.title for a in candidates)
+    # Passing the example outranks likelihood: every ✓ comes before every ✗.
+    assert verdicts == sorted(verdicts, reverse=True)
+    best = await two_answers.code_action_resolve_async(candidates[0])
+    assert best.edit is not None and best.edit.document_changes
+    change = best.edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    first_line = change.edits[0].new_text.splitlines()[0]
+    assert first_line == ("    return 1" if verdicts[0] else "    return 2")
