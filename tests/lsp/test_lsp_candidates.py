@@ -1,4 +1,4 @@
-""""Show candidates": distinct candidates as code actions, best first, with evidence."""
+""" "Show candidates": distinct candidates as code actions, best first, with evidence."""
 
 from __future__ import annotations
 
