@@ -109,6 +109,20 @@ def code_action_params(uri: str, line: int) -> types.CodeActionParams:
     )
 
 
+async def invoked_code_actions(
+    client: LanguageClient, uri: str, text: str, line: int
+) -> list[types.CodeAction | types.Command]:
+    """Open `text` at `uri` and ask for code actions on `line` as a user does explicitly
+    (triggerKind Invoked: candidates are generated and listed)."""
+    await wait_ready(client)
+    open_document(client, uri, text)
+    params = code_action_params(uri, line)
+    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None
+    return list(actions)
+
+
 def apply_text_edit(text: str, edit: types.TextEdit) -> str:
     """Apply one UTF-16 TextEdit to `text` (the client's side of an edit)."""
     from lsp_codegen.context.positions import offset_at

@@ -10,11 +10,9 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import (
     SERVER,
-    code_action_params,
     init_params,
-    open_document,
+    invoked_code_actions,
     tiny_options,
-    wait_ready,
 )
 
 SOURCE = "# Return one.\n# one() == 1\ndef one():\n\n"
@@ -30,12 +28,7 @@ async def two_answers(lsp_client: LanguageClient, two_answer_model_dir: Path):  
 
 
 async def test_distinct_candidates_are_listed_best_first(two_answers: LanguageClient) -> None:
-    await wait_ready(two_answers)
-    open_document(two_answers, URI, SOURCE)
-    params = code_action_params(URI, 0)
-    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
-    actions = await two_answers.text_document_code_action_async(params)
-    assert actions is not None
+    actions = await invoked_code_actions(two_answers, URI, SOURCE, 0)
     candidates = [a for a in actions if a.title.startswith("Candidate ")]
     # Eight samples of four coin-flip lines: several distinct candidates.
     assert len(candidates) >= 2

@@ -15,6 +15,7 @@ from tests.lsp.conftest import (
     code_action_params,
     engine_status,
     inline_params,
+    invoked_code_actions,
     open_document,
     wait_ready,
     wait_until,
@@ -164,12 +165,7 @@ async def test_result_for_an_older_version_is_dropped(endless_client: LanguageCl
 
 
 async def test_invoked_code_action_lists_candidates_with_evidence(client: LanguageClient) -> None:
-    await wait_ready(client)
-    open_document(client, URI, PROMPT)
-    params = code_action_params(URI, 2)
-    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
-    actions = await client.text_document_code_action_async(params)
-    assert actions is not None
+    actions = await invoked_code_actions(client, URI, PROMPT, 2)
     titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
     assert titles[0] == "Generate code from comment"
     # The scripted model's candidates are identical: de-duplicated to one.
@@ -186,13 +182,8 @@ async def test_invoked_code_action_lists_candidates_with_evidence(client: Langua
 
 
 async def test_candidates_are_run_on_the_prompts_examples(client: LanguageClient) -> None:
-    await wait_ready(client)
     source = "# Return one.\n# one() == 1, one() + 1 -> 2\ndef one():\n\n"
-    open_document(client, "file:///one.py", source)
-    params = code_action_params("file:///one.py", 0)
-    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
-    actions = await client.text_document_code_action_async(params)
-    assert actions is not None
+    actions = await invoked_code_actions(client, "file:///one.py", source, 0)
     title = actions[1].title
     assert title.startswith("Candidate 1/1: ✓ 2/2 examples · logp"), title
     reports = [v for values in client.progress_reports.values() for v in values]
@@ -203,10 +194,6 @@ async def test_candidates_are_run_on_the_prompts_examples(client: LanguageClient
 
 
 async def test_a_failing_example_is_shown_in_the_title(client: LanguageClient) -> None:
-    await wait_ready(client)
     source = "# Return two.\n# two() == 2\ndef two():\n\n"
-    open_document(client, "file:///two.py", source)
-    params = code_action_params("file:///two.py", 0)
-    params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
-    actions = await client.text_document_code_action_async(params)
-    assert actions is not None and "✗ 0/1 example ·" in actions[1].title
+    actions = await invoked_code_actions(client, "file:///two.py", source, 0)
+    assert "✗ 0/1 example ·" in actions[1].title
