@@ -41,6 +41,12 @@ async def test_inline_completion_at_the_cursor(client: LanguageClient) -> None:
         assert lines and all(line == "    return 1" for line in lines)
         assert item.command is not None
         assert item.command.arguments[0]["version"] == 1
+        # What the client sends when the user accepts the item.
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command=item.command.command, arguments=item.command.arguments
+            )
+        )
     status = await engine_status(client)
     assert status["generations"] == 1 and status["decodeSteps"] > 0
 

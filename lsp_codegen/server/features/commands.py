@@ -21,7 +21,7 @@ def register(server: CodegenServer) -> None:
     """Register the server's commands (advertised in executeCommandProvider)."""
 
     @server.command(ACCEPTED)
-    def accepted(ls: CodegenServer, arguments: Any = None) -> None:
+    def accepted(ls: CodegenServer, *arguments: Any) -> None:
         # Local only: recorded in the log, never sent anywhere.
         log.info("accepted: %s", arguments)
 
