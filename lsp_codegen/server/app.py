@@ -12,6 +12,7 @@ from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.context.document import Document, DocumentStore
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
+from lsp_codegen.server.protocol import CodegenProtocol
 from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.tasks import BackgroundTasks
@@ -23,7 +24,7 @@ class CodegenServer(LanguageServer):
     """pygls server plus settings, our own document store, the model host and tasks."""
 
     def __init__(self, engine_factory: EngineFactory = load_engine) -> None:
-        super().__init__("lsp-codegen", __version__)
+        super().__init__("lsp-codegen", __version__, protocol_cls=CodegenProtocol)
         self.settings = Settings()
         self.documents = DocumentStore()
         self.tasks = BackgroundTasks()
