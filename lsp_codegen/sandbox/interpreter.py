@@ -75,15 +75,7 @@ def verify(path: Path, source: str) -> tuple[Interpreter | None, str]:
         return None, "is not executable"
     command = [*isolation.probe_prefix(), str(path), "-I", "-c", _VERSION_SCRIPT]
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=VERIFY_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            env=isolation.probe_environment(),
-            cwd="/",
-            check=False,
-        )
+        done = isolation.run_probe(command, VERIFY_TIMEOUT)
     except subprocess.TimeoutExpired:
         return None, f"did not answer within {VERIFY_TIMEOUT:g} s"
     except OSError as error:

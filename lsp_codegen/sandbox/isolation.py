@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 BUBBLEWRAP = "bubblewrap + rlimits"
 RLIMITS_ONLY = "rlimits only"
@@ -82,16 +83,26 @@ def bubblewrap_available() -> bool:
         return False
     command = [bwrap, *_base_mounts(), *_namespace_flags(for_worker=True), true]
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=PROBE_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        done = run_probe(command, PROBE_TIMEOUT)
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0
+
+
+def run_probe(
+    command: list[str], timeout: float, **extra: Any
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a short probe command quietly: no stdin, output captured, a scrubbed
+    environment, cwd "/". Raises what `subprocess.run` raises."""
+    options: dict[str, Any] = {"env": probe_environment(), "cwd": "/", **extra}
+    return subprocess.run(
+        command,
+        capture_output=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        **options,
+    )
 
 
 def isolation_name() -> str:
@@ -147,15 +158,7 @@ def interpreter_paths(interpreter_path: str) -> tuple[str, ...]:
         os.path.dirname(os.path.realpath(interpreter_path)),
     ]
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=PROBE_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            env=probe_environment(),
-            cwd="/",
-            check=False,
-        )
+        done = run_probe(command, PROBE_TIMEOUT)
         found = json.loads(done.stdout) if done.returncode == 0 else []
     except (OSError, subprocess.SubprocessError, ValueError):
         found = []
@@ -215,18 +218,7 @@ def can_run_as(uid: int, interpreter_path: str) -> bool:
     """
     command = [interpreter_path, "-B", "-s", "-c", "import encodings, json, os"]
     try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=PROBE_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            env=probe_environment(),
-            cwd="/",
-            user=uid,
-            group=uid,
-            extra_groups=[],
-            check=False,
-        )
+        done = run_probe(command, PROBE_TIMEOUT, user=uid, group=uid, extra_groups=[])
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0
