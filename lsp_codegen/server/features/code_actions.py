@@ -121,7 +121,9 @@ async def comment_candidates(
     Reuses a result computed for the same version and insertion point; None when
     the document changed while generating.
     """
-    insertion = insertion_for_comment(document.text, prompt, document.language_id)
+    insertion = insertion_for_comment(
+        document.text, prompt, document.language_id, document.line_index
+    )
     cached = ls.results.get(document.uri, document.version, insertion.offset)
     if cached is not None:
         return cached

@@ -31,7 +31,7 @@ async def generate_at(ls: CodegenServer, uri: str, position: types.Position) -> 
     """Run the pipeline at a cursor position of an open document."""
     document = ls.document(uri)
     offset = to_offset(document, position, ls.encoding)
-    insertion = locate_insertion(document.text, offset, document.language_id)
+    insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
     return await run_generation(ls, document, insertion)
 
 
