@@ -73,7 +73,8 @@ def insertion_at_line(text: str, line: int, language: str) -> Insertion:
 
 def print_result(result: GenerationResult) -> None:
     """Candidates best first, each with its evidence; then the rejected ones and why."""
-    examples = f", checked on {result.examples} examples" if result.examples else ""
+    plural = "" if result.examples == 1 else "s"
+    examples = f", checked on {result.examples} example{plural}" if result.examples else ""
     print(
         f"# {len(result.candidates)} candidates from {result.model} "
         f"in {result.seconds:.1f} s{examples}"
