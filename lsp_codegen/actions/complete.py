@@ -18,12 +18,13 @@ async def complete(
     cancel: CancelToken | None = None,
     *,
     max_new_tokens: int | None = None,
+    num_candidates: int | None = None,
 ) -> list[str]:
     """Up to `settings.num_candidates` continuations of `prompt`, in engine order,
     each cut where `stop_rule` (or the engine) ended it."""
     request = GenerationRequest(
         prompt=prompt,
-        num_candidates=settings.num_candidates,
+        num_candidates=num_candidates or settings.num_candidates,
         max_new_tokens=max_new_tokens or settings.max_new_tokens,
         temperature=settings.temperature,
         top_p=settings.top_p,
