@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 Device = Literal["auto", "cpu", "cuda", "mps"]
 Dtype = Literal["auto", "float32", "bfloat16", "float16"]
+EngineKind = Literal["auto", "local", "llamacpp", "remote"]
 
 _PREFIX = "lsp-codegen: "
 _SECTION_KEYS = ("lspCodegen", "lsp-codegen")
@@ -108,6 +109,24 @@ def _flag() -> Rule:
     return Rule("true or false", convert)
 
 
+def _string(expected: str) -> Rule:
+    def convert(value: object) -> object:
+        if not isinstance(value, str):
+            raise _Invalid
+        return value.strip()
+
+    return Rule(expected, convert)
+
+
+def _url() -> Rule:
+    def convert(value: object) -> object:
+        if not isinstance(value, str) or not value.strip().startswith(("http://", "https://")):
+            raise _Invalid
+        return value.strip().rstrip("/")
+
+    return Rule('an http(s) URL like "http://127.0.0.1:8080/v1"', convert)
+
+
 _T = TypeVar("_T")
 
 
@@ -132,10 +151,33 @@ class PythonSettings:
 
 
 @dataclass(frozen=True)
+class RemoteSettings:
+    """An OpenAI-compatible server (vLLM, TGI, llama.cpp's server, Ollama) for `engine: remote`."""
+
+    url: str = _setting("http://127.0.0.1:8080/v1", "url", _url())
+    # "" = the first model the server lists at /models.
+    model: str = _setting("", "model", _string('a model name, or "" for the server\'s first'))
+    # The NAME of an environment variable holding the API key; the key itself never
+    # appears in settings or logs. "" = no key.
+    api_key_env: str = _setting("", "apiKeyEnv", _string('an environment variable name, or ""'))
+    # "" = the prompt as built (prefix only unless the model has FIM tokens); a FIM
+    # family ("starcoder", "codellama", ...); "suffix" = the server's `suffix` field;
+    # a template with {prefix} and {suffix}; "chat" = /chat/completions.
+    prompt_template: str = _setting(
+        "", "promptTemplate", _string('"", "chat", "suffix", a FIM family or a template')
+    )
+    timeout_ms: int = _setting(10000, "timeoutMs", _integer(100, 600000))
+    max_concurrent: int = _setting(4, "maxConcurrent", _integer(1, 256))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a user can configure; every field has a working default."""
 
     model: str = _setting("default", "model", _text())
+    # auto: llama.cpp for a GGUF model on the CPU when the `llamacpp` extra is
+    # installed, transformers ("local") otherwise.
+    engine: EngineKind = _setting("auto", "engine", _choice("auto", "local", "llamacpp", "remote"))
     device: Device = _setting("auto", "device", _choice("auto", "cpu", "cuda", "mps"))
     dtype: Dtype = _setting("auto", "dtype", _choice("auto", "float32", "bfloat16", "float16"))
     max_new_tokens: int = _setting(128, "maxNewTokens", _integer(1, 4096))
@@ -151,6 +193,10 @@ class Settings:
     python: PythonSettings = field(
         default_factory=PythonSettings,
         metadata={"wire": "python", "rule": _section('{"interpreter": "/path/to/python"}')},
+    )
+    remote: RemoteSettings = field(
+        default_factory=RemoteSettings,
+        metadata={"wire": "remote", "rule": _section('{"url": "http://127.0.0.1:8080/v1"}')},
     )
 
 

@@ -26,21 +26,23 @@ EngineFactory = Callable[[Settings, Callable[[str], None]], Engine]
 
 
 def load_engine(settings: Settings, progress: Callable[[str], None]) -> Engine:
-    """The real factory: the local transformers engine (imported here, off the event loop)."""
+    """The real factory: the engine the `engine` setting chooses (imported here, off the
+    event loop); see engine/factory.py."""
     from lsp_codegen.context.fim import detect_fim
-    from lsp_codegen.engine.loader import LoadOptions, load_local_engine
+    from lsp_codegen.engine.factory import create_engine
 
     def fim_family(vocabulary: set[str]) -> str | None:
         template = detect_fim(vocabulary)
         return template.family if template is not None else None
 
-    options = LoadOptions(model=settings.model, device=settings.device, dtype=settings.dtype)
-    return load_local_engine(options, progress, fim_family)
+    return create_engine(settings, progress, fim_family)
 
 
-def model_key(settings: Settings) -> tuple[str, str, str]:
+def model_key(settings: Settings) -> tuple[object, ...]:
     """The settings whose change needs a new engine."""
-    return (settings.model, settings.device, settings.dtype)
+    from lsp_codegen.engine.factory import engine_key
+
+    return engine_key(settings)
 
 
 class ModelHost:
@@ -50,7 +52,7 @@ class ModelHost:
         self._server = server
         self._factory = factory
         self._loading: asyncio.Future[Engine] | None = None
-        self._key: tuple[str, str, str] | None = None
+        self._key: tuple[object, ...] | None = None
         self.error: str | None = None
 
     def ensure_loaded(self, settings: Settings) -> None:

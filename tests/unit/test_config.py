@@ -28,6 +28,15 @@ DEFAULT_WIRE = {
     "maxTimeMs": 30000,
     "inline": {"enabled": True},
     "python": {"interpreter": ""},
+    "engine": "auto",
+    "remote": {
+        "url": "http://127.0.0.1:8080/v1",
+        "model": "",
+        "apiKeyEnv": "",
+        "promptTemplate": "",
+        "timeoutMs": 10000,
+        "maxConcurrent": 4,
+    },
 }
 
 

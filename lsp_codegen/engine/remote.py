@@ -1,0 +1,207 @@
+"""The remote engine: any OpenAI-compatible server (vLLM, TGI, llama.cpp's server, Ollama).
+
+Candidates stream over server-sent events through httpx2's async client, one
+HTTP request per candidate, at most `remote.maxConcurrent` at a time.
+Cancellation closes the HTTP streams within one poll (20 ms); the server sees
+the disconnect and stops generating.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from lsp_codegen.config import RemoteSettings
+from lsp_codegen.engine.base import (
+    CancelToken,
+    CandidateUpdate,
+    EngineError,
+    EngineInfo,
+    EngineStats,
+    GenerationRequest,
+    Tokenizer,
+)
+from lsp_codegen.engine.remote_health import Health, RemoteError
+from lsp_codegen.engine.remote_stream import CandidateCall, Connection
+from lsp_codegen.engine.remote_wire import CHARS_PER_TOKEN, template_problem, template_vocabulary
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.02  # how often the merge loop looks at the cancel flag and the deadline
+DEFAULT_CONTEXT = 4096  # the server's context length is not part of the API
+
+
+class RemoteTokenizer:
+    """Prompt budgeting without the server's tokenizer: one token per 3 characters."""
+
+    def __init__(self, template: str) -> None:
+        self._vocabulary = template_vocabulary(template)
+
+    def count(self, text: str) -> int:
+        """An upper estimate of the tokens in `text`."""
+        return -(-len(text) // CHARS_PER_TOKEN)
+
+    def vocabulary(self) -> set[str]:
+        """The FIM tokens of the configured prompt template (empty: prefix-only prompts)."""
+        return set(self._vocabulary)
+
+
+@dataclass
+class _Merge:
+    """The state of one generation's candidates while their streams are merged."""
+
+    request: GenerationRequest
+    cancel: CancelToken
+    deadline: float
+    queue: asyncio.Queue[CandidateUpdate | BaseException] = field(default_factory=asyncio.Queue)
+    finished: set[int] = field(default_factory=set)
+
+
+class RemoteEngine:
+    """Streams candidates from an OpenAI-compatible server."""
+
+    def __init__(self, settings: RemoteSettings, api_key: str | None) -> None:
+        self._settings = settings
+        self._connection = Connection(settings, api_key)
+        self._tokenizer = RemoteTokenizer(settings.prompt_template)
+        self._stats = EngineStats()
+        self.health = Health()
+
+    def info(self) -> EngineInfo:
+        """The served model (once known), the server's URL and the prompt template."""
+        template = self._settings.prompt_template
+        return EngineInfo(
+            model=self._connection.model or self._settings.model or "(the server's first model)",
+            device=self._settings.url,
+            dtype="remote",
+            context_length=DEFAULT_CONTEXT,
+            fim=template if template and template != "chat" else None,
+            engine="remote",
+        )
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """A character-count estimate; the server's tokenizer is not reachable."""
+        return self._tokenizer
+
+    @property
+    def stats(self) -> EngineStats:
+        """Live counters; decode steps count streamed tokens."""
+        return self._stats
+
+    async def stream(
+        self, request: GenerationRequest, cancel: CancelToken
+    ) -> AsyncIterator[CandidateUpdate]:
+        """Stream every candidate's updates; raises `RemoteError` with a clear message."""
+        self._stats.generations += 1
+        self._stats.active += 1
+        try:
+            self.health.check()
+            try:
+                model = await self._connection.resolve_model()
+                async for update in self._merged(model, request, cancel):
+                    yield update
+            except RemoteError as error:
+                self._connection.forget_model()
+                self.health.failed(error)
+                raise
+            self.health.succeeded()
+        finally:
+            self._stats.active -= 1
+            cancel.cancel()
+
+    async def _merged(
+        self, model: str, request: GenerationRequest, cancel: CancelToken
+    ) -> AsyncIterator[CandidateUpdate]:
+        merge = _Merge(request, cancel, time.monotonic() + request.max_time_s)
+        calls = [
+            asyncio.create_task(self._call(model, merge, index))
+            for index in range(request.num_candidates)
+        ]
+        try:
+            while len(merge.finished) < request.num_candidates:
+                reason = _interruption(cancel, merge.deadline)
+                if reason is not None:
+                    for update in await _interrupt(calls, merge, reason):
+                        yield update
+                    return
+                try:
+                    item = await asyncio.wait_for(merge.queue.get(), POLL_S)
+                except TimeoutError:
+                    continue
+                if isinstance(item, BaseException):
+                    raise item
+                if item.done:
+                    merge.finished.add(item.index)
+                yield item
+        finally:
+            await _stop(calls)
+
+    async def _call(self, model: str, merge: _Merge, index: int) -> None:
+        """Stream candidate `index` into the merge queue; failures go there too."""
+        call = CandidateCall(self._connection, model, merge.request, index, self._count)
+        try:
+            await call.run(merge.queue.put_nowait, merge.cancel)
+        except RemoteError as error:
+            merge.queue.put_nowait(error)
+        except Exception as error:  # a bug or an unforeseen transport error: say what
+            log.exception("remote candidate %d failed", index)
+            merge.queue.put_nowait(RemoteError("bug", f"{type(error).__name__}: {error}"))
+
+    def _count(self, cancel: CancelToken) -> None:
+        self._stats.decode_steps += 1
+        if cancel.cancelled:
+            cancel.steps_after += 1
+
+    def close(self) -> None:
+        """Drop pooled connections (the client is closed by its own event loop)."""
+        self._connection.close()
+
+
+def _interruption(cancel: CancelToken, deadline: float) -> str | None:
+    if cancel.cancelled:
+        return "cancelled"
+    if time.monotonic() > deadline:
+        return "time"
+    return None
+
+
+async def _interrupt(
+    calls: list[asyncio.Task[None]], merge: _Merge, reason: str
+) -> list[CandidateUpdate]:
+    """Close every open stream now; the final updates of the unfinished candidates."""
+    await _stop(calls)
+    pending = [i for i in range(merge.request.num_candidates) if i not in merge.finished]
+    return [CandidateUpdate(i, "", 0.0, done=True, finish_reason=reason) for i in pending]
+
+
+async def _stop(calls: list[asyncio.Task[None]]) -> None:
+    """Cancel the candidate tasks: each closes its HTTP stream as it unwinds."""
+    for task in calls:
+        task.cancel()
+    await asyncio.gather(*calls, return_exceptions=True)
+
+
+def load_remote_engine(settings: RemoteSettings) -> RemoteEngine:
+    """A remote engine for `settings`; configuration problems raise `EngineError`.
+
+    No request is sent here: a server that is down now may be up at the first
+    completion, and its errors are reported then.
+    """
+    problem = template_problem(settings.prompt_template)
+    if problem is not None:
+        raise EngineError(problem)
+    api_key = None
+    if settings.api_key_env:
+        api_key = os.environ.get(settings.api_key_env)
+        if not api_key:
+            raise EngineError(
+                f"`remote.apiKeyEnv` names ${settings.api_key_env}, which is not set in the "
+                "server's environment; export it before starting the editor, or set "
+                '`remote.apiKeyEnv` to ""'
+            )
+    return RemoteEngine(settings, api_key)

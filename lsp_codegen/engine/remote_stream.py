@@ -1,0 +1,230 @@
+"""One HTTP connection pool per event loop, and one candidate's SSE stream over it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+
+from lsp_codegen.config import RemoteSettings
+from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
+from lsp_codegen.engine.remote_health import RemoteError, http_error
+from lsp_codegen.engine.remote_wire import CHAT, MalformedStream, parse_event, request_body
+from lsp_codegen.engine.stops import stop_index
+
+log = logging.getLogger(__name__)
+
+CONNECT_RETRIES = (0.1, 0.3)  # seconds to wait before retrying a refused connection
+_FINISH = {"stop": "stop", "length": "length", "eos": "eos"}
+
+Put = Callable[[CandidateUpdate], None]
+Count = Callable[[CancelToken], None]
+
+
+class Connection:
+    """The HTTP client (one per event loop), the resolved model name and the slots."""
+
+    def __init__(self, settings: RemoteSettings, api_key: str | None) -> None:
+        self.settings = settings
+        self._api_key = api_key
+        self._client: httpx2.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self.model: str | None = None
+        self.logprobs = True  # cleared when the server refuses logprobs
+
+    def client(self) -> httpx2.AsyncClient:
+        """The client for the running loop (a client cannot move between loops)."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+            self._client = httpx2.AsyncClient(
+                base_url=self.settings.url,
+                headers=headers,
+                timeout=httpx2.Timeout(self.settings.timeout_ms / 1000),
+                limits=httpx2.Limits(max_connections=self.settings.max_concurrent + 2),
+            )
+            self._slots = asyncio.Semaphore(self.settings.max_concurrent)
+            self._loop = loop
+        return self._client
+
+    def slots(self) -> asyncio.Semaphore:
+        """At most `remote.maxConcurrent` streams at once, across all requests."""
+        self.client()
+        assert self._slots is not None
+        return self._slots
+
+    async def resolve_model(self) -> str:
+        """The model to ask for: `remote.model` checked against /models, or the first listed."""
+        if self.model is not None:
+            return self.model
+        listed = await self._list_models()
+        wanted = self.settings.model
+        if listed is None:  # the server has no /models: trust the setting
+            self.model = wanted or "default"
+        elif not wanted:
+            if not listed:
+                raise RemoteError("model", f"{self.settings.url}/models lists no models")
+            self.model = listed[0]
+        elif wanted not in listed:
+            raise RemoteError(
+                "model",
+                f"{self.settings.url} does not serve model {wanted!r}; it serves "
+                f"{', '.join(repr(m) for m in listed)}: set `remote.model` to one of them",
+                retry=False,
+            )
+        else:
+            self.model = wanted
+        return self.model
+
+    def forget_model(self) -> None:
+        """Check the model again on the next request (the server may have restarted)."""
+        self.model = None
+
+    async def _list_models(self) -> list[str] | None:
+        try:
+            response = await self.client().get("/models")
+        except httpx2.HTTPError as error:
+            raise transport_error(error, self.settings) from error
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise self.status_error(response.status_code, response.text)
+        try:
+            data = response.json()["data"]
+            return [str(entry["id"]) for entry in data]
+        except (ValueError, KeyError, TypeError) as error:
+            raise RemoteError(
+                "malformed", f"{self.settings.url}/models answered something other than a list"
+            ) from error
+
+    def status_error(self, status: int, body: str) -> RemoteError:
+        """The user-facing error for an HTTP status."""
+        settings = self.settings
+        wanted = self.model or settings.model
+        return http_error(status, body, settings.url, wanted, settings.api_key_env)
+
+    def close(self) -> None:
+        """Forget the client; its sockets close with their event loop."""
+        self._client = None
+
+
+def transport_error(error: httpx2.HTTPError, settings: RemoteSettings) -> RemoteError:
+    """A clear message for a connection, timeout or protocol failure."""
+    url = settings.url
+    if isinstance(error, httpx2.TimeoutException):
+        return RemoteError(
+            "timeout",
+            f"{url} did not answer within {settings.timeout_ms} ms; the server is overloaded "
+            "or too slow for this model: raise `remote.timeoutMs` or use a smaller model",
+        )
+    if isinstance(error, httpx2.ConnectError):
+        return RemoteError(
+            "down",
+            f"cannot connect to {url} ({error or 'connection refused'}): start the server "
+            "or fix `remote.url`",
+        )
+    if isinstance(error, httpx2.RemoteProtocolError | httpx2.ReadError):
+        return RemoteError(
+            "broken", f"the connection to {url} broke mid-stream ({error}): did the server stop?"
+        )
+    return RemoteError("transport", f"request to {url} failed: {type(error).__name__}: {error}")
+
+
+class CandidateCall:
+    """One candidate's request: open the stream, read events, emit updates."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        model: str,
+        request: GenerationRequest,
+        index: int,
+        count: Count,
+    ) -> None:
+        self._connection = connection
+        self._model = model
+        self._request = request
+        self._index = index
+        self._count = count
+        self._chat = connection.settings.prompt_template == CHAT
+        self._text = ""
+
+    async def run(self, put: Put, cancel: CancelToken) -> None:
+        """Stream the candidate to its end, retrying a refused connection twice."""
+        async with self._connection.slots():
+            for delay in (*CONNECT_RETRIES, None):
+                try:
+                    await self._attempt(put, cancel)
+                    return
+                except httpx2.ConnectError as error:
+                    if delay is None or cancel.cancelled:
+                        raise transport_error(error, self._connection.settings) from error
+                    await asyncio.sleep(delay)
+                except httpx2.HTTPError as error:
+                    raise transport_error(error, self._connection.settings) from error
+
+    async def _attempt(self, put: Put, cancel: CancelToken) -> None:
+        connection = self._connection
+        body = self._body()
+        path = "/chat/completions" if self._chat else "/completions"
+        async with connection.client().stream("POST", path, json=body) as response:
+            if response.status_code >= 400:
+                text = (await response.aread()).decode("utf-8", "replace")
+                if "logprobs" in body and "logprob" in text.lower():
+                    # llama.cpp's server refuses logprobs unless started with
+                    # --logits_all; carry on without them (scored 0.0).
+                    log.warning("remote server refuses logprobs; continuing without them")
+                    connection.logprobs = False
+                    return await self._attempt(put, cancel)
+                raise connection.status_error(response.status_code, text)
+            await self._read(response, put, cancel)
+
+    def _body(self) -> dict[str, Any]:
+        return request_body(
+            self._model,
+            self._request,
+            self._index,
+            self._connection.settings.prompt_template,
+            self._connection.logprobs,
+        )
+
+    async def _read(self, response: httpx2.Response, put: Put, cancel: CancelToken) -> None:
+        """Turn events into updates until the candidate finishes."""
+        try:
+            async for event in httpx2.EventSource(response):
+                chunk = parse_event(event.data, self._chat)
+                if chunk is None:
+                    break
+                if self._emit(chunk.pieces, chunk.finish_reason, put, cancel):
+                    return
+        except (MalformedStream, httpx2.SSEError) as error:
+            raise RemoteError(
+                "malformed",
+                f"{self._connection.settings.url} sent a malformed stream ({error}); is "
+                "`remote.url` an OpenAI-compatible server?",
+            ) from error
+        # [DONE] (or the end of the body) without a finish reason: the token budget.
+        put(CandidateUpdate(self._index, "", 0.0, done=True, finish_reason="length"))
+
+    def _emit(self, pieces: Any, finish: str | None, put: Put, cancel: CancelToken) -> bool:
+        """Emit one update per piece; True once the candidate is done."""
+        for piece in pieces:
+            self._count(cancel)
+            self._text += piece.text
+            cut = stop_index(self._text, len(piece.text), self._request)
+            if cut is not None:
+                put(CandidateUpdate(self._index, piece.text, piece.logprob, True, "stop", cut))
+                return True
+            put(CandidateUpdate(self._index, piece.text, piece.logprob))
+        if finish is None:
+            return False
+        put(
+            CandidateUpdate(
+                self._index, "", 0.0, done=True, finish_reason=_FINISH.get(finish, finish)
+            )
+        )
+        return True
