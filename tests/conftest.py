@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tiny_model import build_tiny_model
+from tests.tiny_model import build_line_model, build_tiny_model
 
 SCRIPT = "    return 1\n"
 
@@ -36,3 +36,41 @@ def two_answer_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_model(
         tmp_path_factory.mktemp("two-answer-model"), script="    return 1\n|    return 2\n"
     )
+
+
+# Scripts for the function actions (Optimize, Explain, Write tests): each model writes
+# its lines in order whatever the prompt; an unindented last line ends a body.
+FAST_REWRITE = "    seen = set(ys)\n    return [x for x in xs if x in seen]\nprint('end')\n"
+WRONG_REWRITE = "    return sorted(set(xs) & set(ys))\nprint('end')\n"
+EXPLANATION = "keeps the items of xs that also appear in ys, in order.\n\n"
+WRITTEN_TESTS = (
+    "keeps_shared_items():\n"
+    "    assert common([1, 2, 3], [2]) == [2]\n"
+    "def test_common_wrong():\n"
+    "    assert common([1], [1]) == []\n"
+    "print('end')\n"
+)
+
+
+@pytest.fixture(scope="session")
+def fast_rewrite_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 whose rewrite of `common(xs, ys)` is the set-based, faster one."""
+    return build_line_model(tmp_path_factory.mktemp("fast-rewrite-model"), FAST_REWRITE)
+
+
+@pytest.fixture(scope="session")
+def wrong_rewrite_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 whose rewrite of `common(xs, ys)` sorts and de-duplicates: wrong."""
+    return build_line_model(tmp_path_factory.mktemp("wrong-rewrite-model"), WRONG_REWRITE)
+
+
+@pytest.fixture(scope="session")
+def explain_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 that explains `common` in one sentence."""
+    return build_line_model(tmp_path_factory.mktemp("explain-model"), EXPLANATION)
+
+
+@pytest.fixture(scope="session")
+def tests_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 that writes one passing and one failing test for `common`."""
+    return build_line_model(tmp_path_factory.mktemp("tests-model"), WRITTEN_TESTS)

@@ -111,3 +111,38 @@ def _follow_scripts(model: Any, scripts: list[list[int]]) -> None:
                 head[following, state] = 10.0
         for first in {tokens[0] for tokens in scripts}:
             head[first, other] = 10.0
+
+
+def build_line_model(directory: Path, script: str) -> Path:
+    """A tiny GPT-2 that writes the lines of `script` in order, then again, whatever
+    the prompt.
+
+    Each distinct line is one token of its own (an added token), so a script can be
+    real code in which words repeat (`x in xs if x in seen`): a chain over words
+    could not say which word follows `in`, a chain over whole lines can.
+    """
+    import torch
+    from tokenizers import AddedToken
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    raw = _train_tokenizer()
+    lines = script.splitlines(keepends=True)
+    raw.add_tokens([AddedToken(line, normalized=False) for line in dict.fromkeys(lines)])
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>")
+    torch.manual_seed(0)
+    config = GPT2Config(
+        vocab_size=raw.get_vocab_size(),
+        n_positions=4096,
+        n_embd=32,
+        n_layer=2,
+        n_head=2,
+        bos_token_id=0,
+        eos_token_id=0,
+        tie_word_embeddings=False,
+    )
+    model = GPT2LMHeadModel(config)
+    _follow_scripts(model, [[raw.token_to_id(line) for line in lines]])
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from lsp_codegen.context.functions import function_at
@@ -37,7 +38,7 @@ def target_at(text: str, line: int) -> Target | None:
     node = _top_level(tree, found.name, found.first_line)
     if node is None:
         return None
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     source = "".join(lines[found.first_line : found.last_line + 1])
     body_start = _body_start(node)
     header = "".join(lines[found.first_line : body_start])
@@ -57,9 +58,18 @@ def target_at(text: str, line: int) -> Target | None:
 
 def replace_function(text: str, target: Target, new_source: str) -> str:
     """`text` with the target's lines replaced by `new_source`."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     replacement = new_source if new_source.endswith("\n") else new_source + "\n"
     return "".join([*lines[: target.first_line], replacement, *lines[target.last_line + 1 :]])
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` with their ends, split where Python and LSP split them
+    ("\n", "\r\n", "\r"; not form feeds or the other breaks str.splitlines knows)."""
+    return _LINE.findall(text)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def body_indent(target: Target) -> str:

@@ -12,6 +12,7 @@ def register_all(server: CodegenServer) -> None:
         commands,
         completion,
         documents,
+        function_actions,
         inline,
         lifecycle,
         run_selection,
@@ -25,5 +26,6 @@ def register_all(server: CodegenServer) -> None:
         code_actions,
         commands,
         run_selection,
+        function_actions,
     ):
         module.register(server)

@@ -14,6 +14,11 @@ from lsp_codegen.context.types import CommentPrompt
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.errors import content_modified, invalid_params, request_failed
 from lsp_codegen.server.features.commands import GENERATE_FROM_COMMENT
+from lsp_codegen.server.features.function_actions import (
+    function_actions,
+    is_function_action,
+    resolve_function_action,
+)
 from lsp_codegen.server.features.run_selection import run_action
 from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_position
@@ -53,10 +58,13 @@ def register(server: CodegenServer) -> None:
         run = run_action(document, params)
         if run is not None:
             actions.append(run)
+        actions += function_actions(ls, document, params)
         return actions or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(ls: CodegenServer, action: types.CodeAction) -> types.CodeAction:
+        if is_function_action(action.data):
+            return await resolve_function_action(ls, action)
         action.edit = await comment_edit(ls, action.data)
         return action
 
