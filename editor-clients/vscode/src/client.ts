@@ -1,0 +1,143 @@
+/** Starting the language server and wiring its requests to the status bar. */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorHandler,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  Middleware,
+  RevealOutputChannelOn,
+} from 'vscode-languageclient/node';
+import { CandidateRing } from './candidates';
+import { exitedMessage, resolveServerCommand, ServerCommand } from './serverCommand';
+import { SECTION, toServerSettings } from './settings';
+import { StatusItem } from './status';
+
+export const LANGUAGES = ['python', 'javascript', 'typescript', 'go', 'rust', 'c', 'cpp', 'lua'];
+export const ENGINE_STATUS = 'lsp-codegen.engineStatus';
+const MAX_RESTARTS = 2;
+
+/** Everything the extension's parts share. */
+export interface Session {
+  client: LanguageClient;
+  output: vscode.LogOutputChannel;
+  status: StatusItem;
+  ring: CandidateRing;
+}
+
+/** The server command from the settings, the workspace's .venv, or PATH. */
+export function findServer(): ServerCommand {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return resolveServerCommand({
+    configuredPath: config.get<string>('server.path', ''),
+    args: config.get<string[]>('server.args'),
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    pathEnv: process.env['PATH'] ?? '',
+    isExecutable,
+  });
+}
+
+/** The settings to send, read from `lspCodegen.*`. */
+export function currentSettings(): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return toServerSettings((key) => config.get(key));
+}
+
+/** A client for `command`, not started yet. */
+export function createClient(
+  command: { command: string; args: string[] },
+  output: vscode.LogOutputChannel,
+  status: StatusItem,
+  ring: CandidateRing,
+): LanguageClient {
+  const options: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ language })),
+    initializationOptions: currentSettings(),
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: statusMiddleware(status, ring),
+    errorHandler: errorHandler(command.command, status),
+  };
+  return new LanguageClient('lspCodegen', 'lsp-codegen', command, options);
+}
+
+/** Ask the server for its engine status until the model is ready or failed. */
+export async function watchModel(session: Session, pollMs = 1000): Promise<void> {
+  for (;;) {
+    const status = await engineStatus(session.client);
+    const model = String((status['settings'] as Record<string, unknown> | undefined)?.['model'] ?? '');
+    if (status['error']) {
+      session.status.set({ kind: 'error', message: String(status['error']) });
+      session.output.appendLine(`model error: ${String(status['error'])}`);
+      return;
+    }
+    if (status['ready']) {
+      session.status.set({ kind: 'idle', model: String(status['model'] ?? model), candidate: '' });
+      return;
+    }
+    session.status.set({ kind: 'loading', model });
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+async function engineStatus(client: LanguageClient): Promise<Record<string, unknown>> {
+  const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+    command: ENGINE_STATUS,
+    arguments: [],
+  });
+  return typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+}
+
+function statusMiddleware(status: StatusItem, ring: CandidateRing): Middleware {
+  return {
+    provideInlineCompletionItems: (document, position, context, token, next) =>
+      status.around(async () => {
+        const result = await next(document, position, context, token);
+        ring.reset(Array.isArray(result) ? result.length : (result?.items.length ?? 0));
+        return result;
+      }),
+    provideCodeActions: (document, range, context, token, next) =>
+      status.around(async () => next(document, range, context, token)),
+    resolveCodeAction: (item, token, next) => status.around(async () => next(item, token)),
+  };
+}
+
+function errorHandler(command: string, status: StatusItem): ErrorHandler {
+  let restarts = 0;
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: (): CloseHandlerResult => {
+      if (restarts < MAX_RESTARTS) {
+        restarts += 1;
+        return { action: CloseAction.Restart, handled: true };
+      }
+      const message = exitedMessage(command, restarts);
+      status.set({ kind: 'error', message: 'the server exited' });
+      void showWithLog(message);
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
+}
+
+/** An error message with buttons for the log and the settings. */
+export async function showWithLog(message: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(message, 'Show Output', 'Open Settings');
+  if (choice === 'Show Output') {
+    await vscode.commands.executeCommand('lspCodegen.showOutput');
+  } else if (choice === 'Open Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'lspCodegen.server');
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,144 @@
+/** The extension's commands: generate from comment, show candidates, run selection, cycling. */
+import * as vscode from 'vscode';
+import {
+  CodeAction,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeActionTriggerKind,
+  Command,
+  ExecuteCommandRequest,
+} from 'vscode-languageclient/node';
+import { candidateActions, CandidateAction, pickLabel } from './candidates';
+import { Session } from './client';
+
+export const GENERATE_TITLE = 'Generate code from comment';
+const RUN_SELECTION = 'lsp-codegen.runSelection';
+
+/** Register every command; `restart` is supplied by the extension (it owns the client's life). */
+export function registerCommands(session: Session, restart: () => Promise<void>): vscode.Disposable[] {
+  const register = vscode.commands.registerCommand;
+  return [
+    register('lspCodegen.generateFromComment', () => generateFromComment(session)),
+    register('lspCodegen.showCandidates', () => showCandidates(session)),
+    register('lspCodegen.runSelection', () => runSelection(session)),
+    register('lspCodegen.nextCandidate', () => cycleInline(session, 1)),
+    register('lspCodegen.previousCandidate', () => cycleInline(session, -1)),
+    register('lspCodegen.showOutput', () => session.output.show(true)),
+    register('lspCodegen.restart', restart),
+  ];
+}
+
+async function generateFromComment(session: Session): Promise<void> {
+  const actions = await codeActions(session, CodeActionTriggerKind.Automatic);
+  const generate = actions?.find((action) => action.title === GENERATE_TITLE);
+  if (generate === undefined) {
+    void vscode.window.showInformationMessage('lsp-codegen: put the cursor on a comment that describes the code.');
+    return;
+  }
+  await applyAction(session, generate);
+}
+
+async function showCandidates(session: Session): Promise<void> {
+  const actions = await codeActions(session, CodeActionTriggerKind.Invoked);
+  const candidates = candidateActions(actions ?? []);
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('lsp-codegen: no candidates here (is the cursor on a comment prompt?).');
+    return;
+  }
+  const items = await Promise.all(candidates.map((candidate) => pickItem(session, candidate)));
+  const picked = await vscode.window.showQuickPick(items, { title: 'lsp-codegen candidates, best first' });
+  if (picked !== undefined) {
+    await applyAction(session, picked.action);
+  }
+}
+
+type PickItem = vscode.QuickPickItem & { action: CodeAction };
+
+/** A quick pick row with the candidate's evidence and the first line of its code. */
+async function pickItem(session: Session, candidate: CandidateAction<CodeAction>): Promise<PickItem> {
+  const resolved = await resolve(session, candidate.action);
+  const text = insertedText(resolved);
+  const detail = text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? '';
+  return { ...pickLabel(candidate), detail, action: resolved };
+}
+
+async function runSelection(session: Session): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined) {
+    return;
+  }
+  const converter = session.client.code2ProtocolConverter;
+  const argument = {
+    uri: converter.asUri(editor.document.uri),
+    version: editor.document.version,
+    range: converter.asRange(editor.selection),
+  };
+  const result: unknown = await session.status.around(() =>
+    session.client.sendRequest(ExecuteCommandRequest.type, { command: RUN_SELECTION, arguments: [argument] }),
+  );
+  session.output.appendLine(`run selection: ${JSON.stringify(result)}`);
+}
+
+async function cycleInline(session: Session, step: number): Promise<void> {
+  session.ring.move(step);
+  const command = step > 0 ? 'editor.action.inlineSuggest.showNext' : 'editor.action.inlineSuggest.showPrevious';
+  await vscode.commands.executeCommand(command);
+}
+
+/** Code actions at the cursor; `Invoked` makes the server generate and list every candidate. */
+async function codeActions(session: Session, trigger: CodeActionTriggerKind): Promise<CodeAction[] | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined) {
+    return undefined;
+  }
+  const converter = session.client.code2ProtocolConverter;
+  const result = await withProgress('lsp-codegen: generating…', (token) =>
+    session.client.sendRequest(
+      CodeActionRequest.type,
+      {
+        textDocument: converter.asTextDocumentIdentifier(editor.document),
+        range: converter.asRange(editor.selection),
+        context: { diagnostics: [], triggerKind: trigger },
+      },
+      token,
+    ),
+  );
+  return (result ?? []).filter((item): item is CodeAction => !Command.is(item));
+}
+
+async function resolve(session: Session, action: CodeAction): Promise<CodeAction> {
+  if (action.edit !== undefined || action.data === undefined) {
+    return action;
+  }
+  return session.client.sendRequest(CodeActionResolveRequest.type, action);
+}
+
+async function applyAction(session: Session, action: CodeAction): Promise<void> {
+  const resolved = await withProgress(`lsp-codegen: ${action.title}`, () =>
+    session.status.around(() => resolve(session, action)),
+  );
+  if (resolved.edit !== undefined) {
+    const edit = await session.client.protocol2CodeConverter.asWorkspaceEdit(resolved.edit);
+    const applied = await vscode.workspace.applyEdit(edit);
+    if (!applied) {
+      void vscode.window.showWarningMessage('lsp-codegen: the document changed meanwhile; ask again.');
+    }
+  } else if (resolved.command !== undefined) {
+    await vscode.commands.executeCommand(resolved.command.command, ...(resolved.command.arguments ?? []));
+  }
+}
+
+function insertedText(action: CodeAction): string {
+  const change = action.edit?.documentChanges?.[0];
+  if (change === undefined || !('edits' in change)) {
+    return '';
+  }
+  return change.edits.map((edit) => ('newText' in edit ? edit.newText : edit.snippet.value)).join('');
+}
+
+function withProgress<T>(title: string, work: (token: vscode.CancellationToken) => Thenable<T>): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (_progress, token) => work(token),
+  );
+}

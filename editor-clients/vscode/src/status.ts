@@ -1,0 +1,51 @@
+/** The status bar item: starting, loading, generating, idle, error; a click opens the log. */
+import * as vscode from 'vscode';
+import { ServerState, statusView } from './statusView';
+
+export class StatusItem implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private pending = 0;
+  private settled: ServerState = { kind: 'starting' };
+
+  constructor(showOutputCommand: string) {
+    this.item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+    this.item.command = showOutputCommand;
+    this.show(this.settled);
+    this.item.show();
+  }
+
+  /** The state between requests (loading, idle, error). */
+  set(state: ServerState): void {
+    this.settled = state;
+    if (this.pending === 0) {
+      this.show(state);
+    }
+  }
+
+  /** Run `work` while showing "generating" (nested requests count). */
+  async around<T>(work: () => Promise<T>): Promise<T> {
+    this.pending += 1;
+    this.show({ kind: 'generating', candidate: '' });
+    try {
+      return await work();
+    } finally {
+      this.pending -= 1;
+      if (this.pending === 0) {
+        this.show(this.settled);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+
+  private show(state: ServerState): void {
+    const view = statusView(state);
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.backgroundColor = view.isError
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : undefined;
+  }
+}

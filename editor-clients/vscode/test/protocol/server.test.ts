@@ -1,0 +1,175 @@
+/**
+ * The real server, driven over stdio by VS Code's JSON-RPC stack: initialize, settings,
+ * inline completion + accept, code action + resolve, candidates, $/cancelRequest.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CancellationTokenSource,
+  CodeAction,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeActionTriggerKind,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  InlineCompletionList,
+  InlineCompletionRequest,
+  InlineCompletionTriggerKind,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocumentEdit,
+} from 'vscode-languageserver-protocol/node';
+import { candidateActions } from '../../src/candidates';
+import { toServerSettings } from '../../src/settings';
+import { engineStatus, modelDir, PYTHON, Server, startServer, stopServer, waitReady, waitUntil } from './serverProcess';
+
+const PROMPT = 'import math\n\n# Return the n-th Fibonacci number.\ndef fib(n):\n\n\nprint(fib(10))\n';
+const URI = 'file:///tmp/fib.py';
+
+/** Each contributed setting's default, read from package.json as VS Code would. */
+function contributedDefaults(): Record<string, unknown> {
+  const file = path.join(__dirname, '..', '..', '..', 'package.json');
+  const properties = JSON.parse(fs.readFileSync(file, 'utf8')).contributes.configuration.properties;
+  return toServerSettings((key) => properties[`lspCodegen.${key}`]?.default);
+}
+
+function serverDefaults(): unknown {
+  const code = 'import json; from lsp_codegen.config import Settings, to_wire; print(json.dumps(to_wire(Settings())))';
+  return JSON.parse(execFileSync(PYTHON, ['-c', code], { encoding: 'utf8' }));
+}
+
+function open(server: Server, uri: string, text: string): Promise<void> {
+  return server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'python', version: 1, text },
+  });
+}
+
+function codeActions(server: Server, line: number, triggerKind: CodeActionTriggerKind): Promise<CodeAction[]> {
+  const at = { line, character: 0 };
+  return server.connection
+    .sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: URI },
+      range: { start: at, end: at },
+      context: { diagnostics: [], triggerKind },
+    })
+    .then((actions) => (actions ?? []).filter((a): a is CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string')));
+}
+
+test('package.json setting defaults equal the server defaults', () => {
+  assert.deepEqual(contributedDefaults(), serverDefaults());
+});
+
+describe('a session with the scripted tiny model', () => {
+  let server: Server;
+  let sent: Record<string, unknown>;
+
+  before(async () => {
+    sent = { ...contributedDefaults(), model: modelDir('LSP_CODEGEN_TEST_MODEL'), maxNewTokens: 24, numCandidates: 3 };
+    server = await startServer(sent);
+    await waitReady(server);
+    await open(server, URI, PROMPT);
+  });
+
+  after(async () => {
+    assert.equal(await stopServer(server), 0, server.stderr.join(''));
+  });
+
+  test('initialize advertises inline completion, resolvable code actions and the commands', () => {
+    const capabilities = server.initialized.capabilities;
+    assert.ok(capabilities.inlineCompletionProvider, 'no inlineCompletionProvider: VS Code would never ask');
+    assert.deepEqual(capabilities.codeActionProvider && typeof capabilities.codeActionProvider === 'object'
+      ? capabilities.codeActionProvider.resolveProvider : undefined, true);
+    const commands = capabilities.executeCommandProvider?.commands ?? [];
+    for (const command of ['lsp-codegen.accepted', 'lsp-codegen.runSelection', 'lsp-codegen.engineStatus']) {
+      assert.ok(commands.includes(command), `${command} not in ${commands.join(', ')}`);
+    }
+  });
+
+  test('the settings the extension sends arrive one to one, without complaints', async () => {
+    const status = await engineStatus(server);
+    assert.deepEqual(status['settings'], sent);
+    assert.deepEqual(server.messages, []);
+  });
+
+  test('inline completion gives ghost text at the cursor; accepting sends its command', async () => {
+    const before = Number((await engineStatus(server))['generations']);
+    const result = (await server.connection.sendRequest(InlineCompletionRequest.type, {
+      textDocument: { uri: URI },
+      position: { line: 4, character: 0 },
+      context: { triggerKind: InlineCompletionTriggerKind.Invoked },
+    })) as InlineCompletionList;
+    assert.ok(result.items.length >= 1);
+    const item = result.items[0]!;
+    assert.deepEqual(item.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } });
+    assert.match(String(item.insertText), /^( {4}return 1\n?)+$/);
+    assert.equal(item.command?.command, 'lsp-codegen.accepted');
+    await server.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: item.command.command,
+      arguments: item.command.arguments ?? [],
+    });
+    assert.equal(Number((await engineStatus(server))['generations']), before + 1);
+  });
+
+  test('"Generate code from comment" resolves into a versioned edit that writes the body', async () => {
+    const actions = await codeActions(server, 2, CodeActionTriggerKind.Automatic);
+    const generate = actions.find((a) => a.title === 'Generate code from comment');
+    assert.ok(generate, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(generate.edit, undefined, 'the edit must come from codeAction/resolve');
+    const resolved = await server.connection.sendRequest(CodeActionResolveRequest.type, generate);
+    const change = resolved.edit?.documentChanges?.[0] as TextDocumentEdit;
+    assert.deepEqual(change.textDocument, { uri: URI, version: 1 });
+    const document = TextDocument.create(URI, 'python', 1, PROMPT);
+    const text = TextDocument.applyEdits(document, change.edits.filter((e) => 'newText' in e));
+    assert.match(text, /# Return the n-th Fibonacci number\.\ndef fib\(n\):\n( {4}return 1\n)+/);
+    assert.ok(text.endsWith('print(fib(10))\n'));
+  });
+
+  test('invoked code actions list every candidate with its evidence, best first', async () => {
+    const actions = await codeActions(server, 2, CodeActionTriggerKind.Invoked);
+    const candidates = candidateActions(actions);
+    assert.ok(candidates.length >= 1, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.deepEqual(candidates.map((c) => c.rank), candidates.map((_, i) => i + 1));
+    assert.match(candidates[0]!.evidence, /logp/);
+    const resolved = await server.connection.sendRequest(CodeActionResolveRequest.type, candidates[0]!.action);
+    assert.ok(resolved.edit?.documentChanges?.length === 1);
+  });
+});
+
+describe('a session with a model that never stops', () => {
+  let server: Server;
+
+  before(async () => {
+    const settings = { model: modelDir('LSP_CODEGEN_TEST_ENDLESS_MODEL'), maxNewTokens: 3000, numCandidates: 1, maxTimeMs: 120000 };
+    server = await startServer(settings);
+    await waitReady(server);
+    await open(server, URI, 'x = 1\n');
+  });
+
+  after(async () => {
+    assert.equal(await stopServer(server), 0, server.stderr.join(''));
+  });
+
+  test('$/cancelRequest stops the generation and answers RequestCancelled', async () => {
+    const source = new CancellationTokenSource();
+    const request = server.connection.sendRequest(
+      InlineCompletionRequest.type,
+      { textDocument: { uri: URI }, position: { line: 0, character: 5 }, context: { triggerKind: InlineCompletionTriggerKind.Invoked } },
+      source.token,
+    );
+    await waitUntil(async () => {
+      const status = await engineStatus(server);
+      return status['active'] === 1 && Number(status['decodeSteps']) > 5;
+    });
+    const cancelledAt = Date.now();
+    source.cancel(); // vscode-jsonrpc sends $/cancelRequest with the request's id
+    await assert.rejects(request, (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled);
+    await waitUntil(async () => (await engineStatus(server))['active'] === 0, 5000);
+    const status = await engineStatus(server);
+    assert.ok(Number(status['decodeSteps']) < 2900, 'it ran to maxNewTokens');
+    assert.ok(Date.now() - cancelledAt < 5000);
+  });
+});

@@ -1,0 +1,52 @@
+"""Helpers for the editor-client tests: Node (VS Code's JSON-RPC stack) and headless Neovim.
+
+A missing tool fails these tests with the fix, never a silent skip. Set
+LSP_CODEGEN_SKIP_EDITORS=1 to skip them on purpose (the reason is reported).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CLIENTS = REPO / "editor-clients"
+SKIP_VARIABLE = "LSP_CODEGEN_SKIP_EDITORS"
+
+
+def require_tool(name: str, fix: str) -> str:
+    """The path of `name`; fails with `fix` (or skips when the skip variable is set)."""
+    found = shutil.which(name) or _venv_tool(name)
+    if found:
+        return found
+    message = f"`{name}` is not installed: {fix} (or set {SKIP_VARIABLE}=1 to skip editor tests)"
+    if os.environ.get(SKIP_VARIABLE) == "1":
+        pytest.skip(f"{SKIP_VARIABLE}=1: {message}")
+    pytest.fail(message, pytrace=False)
+
+
+def _venv_tool(name: str) -> str | None:
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else None
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> str:
+    """Run `command`; fail with its whole output when it fails."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(command)} exited {result.returncode}:\n{output}", pytrace=False)
+    return output
