@@ -31,7 +31,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve = commands.add_parser("serve", help="run the language server (stdio by default)")
     transport = serve.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout")
-    transport.add_argument("--tcp", metavar="HOST:PORT", help="listen for one client on TCP")
+    transport.add_argument(
+        "--tcp", metavar="HOST:PORT", help="listen on TCP for several editors at once"
+    )
     transport.add_argument("--ws", metavar="HOST:PORT", help="listen on a WebSocket")
     serve.add_argument("--log-file", help="write the server log here instead of stderr")
     serve.set_defaults(run=_serve)
@@ -139,12 +141,14 @@ def _host_port(value: str) -> tuple[str, int]:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.tcp:
+        from lsp_codegen.server.tcp import serve_tcp
+
+        return serve_tcp(*_host_port(args.tcp))
     from lsp_codegen.server.app import create_server
 
     server = create_server()
-    if args.tcp:
-        server.start_tcp(*_host_port(args.tcp))
-    elif args.ws:
+    if args.ws:
         server.start_ws(*_host_port(args.ws))
     else:
         server.start_io()
