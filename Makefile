@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck bench install sandbox-deps clean
+.PHONY: demo test test-fast lint typecheck bench install sandbox-deps editor-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,16 @@ sandbox-deps:
 demo: $(STAMP) sandbox-deps
 	$(BIN)/python examples/demo.py
 
-test: $(STAMP) sandbox-deps
+# The VS Code extension's locked npm dependencies (tests/editors drives it with Node).
+EDITOR_STAMP := editor-clients/vscode/.deps-stamp
+$(EDITOR_STAMP): editor-clients/vscode/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js 20+ (or LSP_CODEGEN_SKIP_EDITORS=1 to skip editor tests)"; exit 0; }
+	cd editor-clients/vscode && npm ci --no-audit --no-fund
+	touch $(EDITOR_STAMP)
+
+editor-deps: $(EDITOR_STAMP)
+
+test: $(STAMP) sandbox-deps editor-deps
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP) sandbox-deps
