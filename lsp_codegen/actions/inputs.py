@@ -72,7 +72,7 @@ def collect_inputs(
 ) -> list[Input]:
     """Up to `count` distinct inputs (examples first, then tests, then generated),
     plus up to `large` big generated ones."""
-    found = [*example_inputs(target), *test_inputs(test_sources, target.name)]
+    found = [*example_inputs(target), *calls_in_tests(test_sources, target.name)]
     shapes = parameter_shapes(target, found)
     rng = random.Random(f"lsp-codegen:{target.name}")
     generated = generated_inputs(shapes, rng, SMALL_SIZE, count * 3) if shapes else []
@@ -93,7 +93,7 @@ def example_inputs(target: Target) -> list[Input]:
     return found
 
 
-def test_inputs(sources: Iterable[str], name: str) -> list[Input]:
+def calls_in_tests(sources: Iterable[str], name: str) -> list[Input]:
     """Arguments of calls to `name` in test files, when they are all literals."""
     found: list[Input] = []
     for source in sources:

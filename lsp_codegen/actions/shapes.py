@@ -57,12 +57,12 @@ def merge(first: Shape, second: Shape) -> Shape | None:
     """One shape covering both, or None when they differ in kind."""
     if first == second:
         return first
-    if first.kind != second.kind or len(first.items) != len(second.items):
+    if first.kind != second.kind:
         return None
-    if first.kind in {"list", "set"} and not first.items:
-        return second
-    if first.kind in {"list", "set"} and not second.items:
-        return first
+    if first.kind in {"list", "set", "dict"} and not (first.items and second.items):
+        return first if first.items else second  # an empty container fits any elements
+    if len(first.items) != len(second.items):
+        return None
     items = [merge(a, b) for a, b in zip(first.items, second.items, strict=True)]
     return None if None in items else Shape(first.kind, tuple(i for i in items if i))
 

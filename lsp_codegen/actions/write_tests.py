@@ -51,7 +51,7 @@ class WrittenTests:
         return text
 
 
-def tests_prompt(target: Target) -> str:
+def prompt_for_tests(target: Target) -> str:
     """The function, then the start of its first test."""
     return (
         f"{target.source}\n\n"
@@ -61,7 +61,7 @@ def tests_prompt(target: Target) -> str:
     )
 
 
-def tests_end(text: str) -> int | None:
+def end_of_tests(text: str) -> int | None:
     """Stop rule: tests end at the first top-level line that does not continue them."""
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -107,7 +107,12 @@ async def write_tests(
 ) -> WrittenTests:
     """Tests for `target`: the examples' and the model's, run, only passing ones kept."""
     texts = await complete(
-        engine, tests_prompt(target), settings, tests_end, cancel, max_new_tokens=MAX_NEW_TOKENS
+        engine,
+        prompt_for_tests(target),
+        settings,
+        end_of_tests,
+        cancel,
+        max_new_tokens=MAX_NEW_TOKENS,
     )
     cases = distinct([*example_tests(target), *model_tests(texts)])[:MAX_TESTS]
     return await run_tests(sandbox, text, cases)
@@ -159,7 +164,7 @@ def unique_name(name: str, taken: set[str]) -> str:
     return f"{name}_{number}"
 
 
-def tests_file_path(root: PurePath, document: PurePath) -> PurePath:
+def path_for_tests(root: PurePath, document: PurePath) -> PurePath:
     """Where the tests for `document` go: `<root>/tests/test_<module>.py`."""
     return root / "tests" / f"test_{document.stem}.py"
 

@@ -14,7 +14,7 @@ from lsp_codegen.actions.write_tests import (
     appended_tests,
     module_name,
     new_tests_file,
-    tests_file_path,
+    path_for_tests,
     write_tests,
 )
 from lsp_codegen.context.document import Document
@@ -53,7 +53,7 @@ def _edit(
 ) -> types.WorkspaceEdit:
     source = Path(to_fs_path(document.uri) or document.uri)
     root = Path(ls.workspace.root_path) if ls.workspace.root_path else source.parent
-    path = Path(tests_file_path(root, source))
+    path = Path(path_for_tests(root, source))
     module = module_name(root, source)
     uri = from_fs_path(str(path)) or path.as_uri()
     open_document = ls.documents.get(uri)
