@@ -7,6 +7,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from lsp_codegen.server.framing import DEFAULT_MAX_CONTENT_LENGTH
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `lsp-codegen` console script."""
@@ -36,6 +38,12 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     transport.add_argument("--ws", metavar="HOST:PORT", help="listen on a WebSocket")
     serve.add_argument("--log-file", help="write the server log here instead of stderr")
+    serve.add_argument(
+        "--max-message-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_CONTENT_LENGTH,
+        help="skip (and log) LSP messages larger than this (default: 64 MiB)",
+    )
     serve.set_defaults(run=_serve)
 
 
@@ -116,6 +124,11 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default="default", help="the `model` setting")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     parser.add_argument("--max-new-tokens", type=int, default=None)
+    parser.add_argument(
+        "--engine", default=None, help="the `engine` setting: auto, local, llamacpp or remote"
+    )
+    parser.add_argument("--remote-url", default=None, help="the `remote.url` setting")
+    parser.add_argument("--remote-model", default=None, help="the `remote.model` setting")
 
 
 def _configure_logging(level: str, log_file: str | None) -> None:
@@ -151,7 +164,9 @@ def _serve(args: argparse.Namespace) -> int:
     if args.ws:
         server.start_ws(*_host_port(args.ws))
     else:
-        server.start_io()
+        from lsp_codegen.server.transport import serve_stdio
+
+        return serve_stdio(server, args.max_message_bytes)
     return 0
 
 

@@ -53,6 +53,13 @@ class CodegenServer(LanguageServer):
             self.notify_user(problem, error=False)
         self.models.ensure_loaded(self.settings)
 
+    async def release(self) -> None:
+        """Stop background work and free the model and sandboxes (shutdown, or a lost stream)."""
+        self.closing = True
+        self.tasks.cancel_all()
+        self.models.close()
+        await self.sandboxes.close()
+
     def notify_user(self, message: str, *, error: bool) -> None:
         """Show a message in the editor (window/showMessage) and log it."""
         kind = types.MessageType.Error if error else types.MessageType.Warning

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pygls.exceptions import JsonRpcException
 
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
 INVALID_PARAMS = -32602
+SERVER_NOT_INITIALIZED = -32002
 CONTENT_MODIFIED = -32801
 REQUEST_FAILED = -32803
 

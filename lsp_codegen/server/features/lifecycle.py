@@ -25,7 +25,4 @@ def register(server: CodegenServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: CodegenServer, params: None) -> None:
-        ls.closing = True
-        ls.tasks.cancel_all()
-        ls.models.close()
-        await ls.sandboxes.close()
+        await ls.release()

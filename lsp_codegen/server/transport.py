@@ -1,0 +1,121 @@
+"""Reading LSP messages from a byte stream with strict framing, and serving stdio with it.
+
+pygls' own loop trusts every header: a body shorter than its Content-Length
+silently swallows the next message, and a bad header is skipped line by line
+until something parses. Here framing errors end the connection with a log line
+and a non-zero exit code; oversized messages are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+from typing import BinaryIO
+
+from lsprotocol import types
+from pygls.io_ import StdoutWriter
+
+from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.framing import (
+    DEFAULT_MAX_CONTENT_LENGTH,
+    Skipped,
+    StreamDesynchronised,
+    read_frame,
+)
+from lsp_codegen.server.protocol import CodegenProtocol
+
+log = logging.getLogger(__name__)
+
+EXIT_DESYNCHRONISED = 3
+_READ_SIZE = 64 * 1024
+
+
+class StreamBytes:
+    """An asyncio.StreamReader seen as the framing's ByteReader."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self._reader = reader
+
+    async def readline(self, limit: int) -> bytes:
+        """Bytes up to and including b"\\n"; a longer line comes back cut, without it."""
+        try:
+            return await self._reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as error:
+            return error.partial
+        except asyncio.LimitOverrunError:
+            return await self._reader.read(limit)
+
+    async def read(self, size: int) -> bytes:
+        """Exactly `size` bytes, fewer only at end of stream."""
+        try:
+            return await self._reader.readexactly(size)
+        except asyncio.IncompleteReadError as error:
+            return error.partial
+
+
+def pipe_into(source: BinaryIO, reader: asyncio.StreamReader) -> None:
+    """Copy `source` into `reader` from a daemon thread (it never blocks the process's exit)."""
+    loop = asyncio.get_running_loop()
+    fd = source.fileno()
+
+    def pump() -> None:
+        while chunk := os.read(fd, _READ_SIZE):
+            loop.call_soon_threadsafe(reader.feed_data, chunk)
+        loop.call_soon_threadsafe(reader.feed_eof)
+
+    threading.Thread(target=pump, name="lsp-stdin", daemon=True).start()
+
+
+async def serve_stream(server: CodegenServer, source: StreamBytes, max_content_length: int) -> int:
+    """Read and dispatch messages until the stream ends; the exit code to use."""
+    protocol = server.protocol
+    assert isinstance(protocol, CodegenProtocol)
+    while True:
+        try:
+            frame = await read_frame(source, max_content_length)
+        except StreamDesynchronised as error:
+            _report(server, f"closing the connection, the LSP stream is unreadable: {error}")
+            await server.release()
+            return EXIT_DESYNCHRONISED
+        if frame is None:
+            return 0
+        if isinstance(frame, Skipped):
+            _report(
+                server,
+                f"skipped a {frame.content_length}-byte message: larger than the "
+                f"{frame.limit}-byte limit (serve --max-message-bytes)",
+            )
+            continue
+        try:
+            protocol.receive(frame.data)
+        except Exception:
+            log.exception("unhandled error while dispatching a message")
+
+
+def serve_stdio(server: CodegenServer, max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH) -> int:
+    """Serve one client on stdin/stdout; the process exit code."""
+    server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
+
+    async def run() -> int:
+        reader = asyncio.StreamReader(limit=2**20)
+        pipe_into(sys.stdin.buffer, reader)
+        return await serve_stream(server, StreamBytes(reader), max_content_length)
+
+    try:
+        return asyncio.run(run())
+    except BrokenPipeError:
+        log.error("the client closed its end of the connection")
+        return 1
+
+
+def _report(server: CodegenServer, message: str) -> None:
+    log.error("%s", message)
+    try:
+        server.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Error, message=message)
+        )
+    except Exception:
+        log.debug("could not tell the client", exc_info=True)
