@@ -78,10 +78,10 @@ async def read_frame(reader: ByteReader, max_content_length: int) -> Frame | Non
 
 async def _read_headers(reader: ByteReader) -> dict[str, bytes] | None:
     headers: dict[str, bytes] = {}
-    for count in range(_MAX_HEADER_LINES + 1):
+    for _ in range(_MAX_HEADER_LINES + 1):
         line = await reader.readline(_MAX_HEADER_LINE)
         if not line:
-            if count == 0:
+            if not headers:
                 return None
             raise StreamDesynchronised("the stream ended inside a message header")
         if line in (b"\r\n", b"\n"):
