@@ -33,7 +33,12 @@ cheap). "engine greedy text is a prefix of generate's" checks that both decoded
 the same tokens. On a shared CPU trust the median, and check that min and max
 are close before comparing two runs.
 
+With --engines it instead compares every engine on the same prompt (see
+bench/engines.py): transformers, llama.cpp in process, raw llama-cpp-python,
+the remote engine against llama.cpp's server, and that server called directly.
+
 Usage: .venv/bin/python bench/throughput.py [--model default] [--tokens 48] [--repeats 3]
+       .venv/bin/python bench/throughput.py --engines
 """
 
 from __future__ import annotations
@@ -242,9 +247,20 @@ def main() -> None:
     parser.add_argument("--model", default="default", help='model setting (default: "default")')
     parser.add_argument("--tokens", type=int, default=48, help="max_new_tokens per generation")
     parser.add_argument("--repeats", type=int, default=3, help="counted rounds (after 1 warm-up)")
+    parser.add_argument(
+        "--engines",
+        action="store_true",
+        help="compare transformers, llama.cpp in process, raw llama-cpp-python, the remote "
+        "engine and llama.cpp's server called directly (needs the llamacpp extra)",
+    )
     args = parser.parse_args()
     if args.tokens < 2 or args.repeats < 1:
         parser.error("--tokens must be at least 2 and --repeats at least 1")
+    if args.engines:
+        from engines import compare  # bench/engines.py, beside this script
+
+        compare(PROMPT, args.tokens, args.repeats, args.model)
+        return
 
     max_new: int = args.tokens
     started = time.perf_counter()

@@ -16,6 +16,13 @@ def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
     raw: dict[str, object] = {"model": args.model, "device": args.device, **extra}
     if args.max_new_tokens is not None:
         raw["maxNewTokens"] = args.max_new_tokens
+    if getattr(args, "engine", None) is not None:
+        raw["engine"] = args.engine
+    remote = {"url": getattr(args, "remote_url", None)}
+    remote["model"] = getattr(args, "remote_model", None)
+    remote = {key: value for key, value in remote.items() if value is not None}
+    if remote:
+        raw["remote"] = remote
     settings, problems = parse_settings(raw)
     for problem in problems:
         print(problem, file=sys.stderr)
