@@ -20,8 +20,9 @@ SKIP_VARIABLE = "LSP_CODEGEN_SKIP_EDITORS"
 
 
 def require_tool(name: str, fix: str) -> str:
-    """The path of `name`; fails with `fix` (or skips when the skip variable is set)."""
-    found = shutil.which(name) or _venv_tool(name)
+    """The path of `name` (the virtualenv's first: its Neovim is the pinned 0.12);
+    fails with `fix`, or skips when the skip variable is set."""
+    found = _venv_tool(name) or shutil.which(name)
     if found:
         return found
     message = f"`{name}` is not installed: {fix} (or set {SKIP_VARIABLE}=1 to skip editor tests)"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors.helpers import CLIENTS, run, require_tool
+from tests.editors.helpers import CLIENTS, require_tool, run
 
 VSCODE = CLIENTS / "vscode"
 

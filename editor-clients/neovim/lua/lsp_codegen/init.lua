@@ -1,0 +1,228 @@
+--- lsp-codegen for Neovim: starts `lsp-codegen serve --stdio` with vim.lsp, shows inline
+--- completions (Neovim's own on 0.12+, extmark ghost text before), and maps keys to accept,
+--- cycle and run the code actions.
+local M = {}
+
+M.name = 'lsp_codegen'
+
+--- @class lsp_codegen.Keymaps
+--- @field accept string|false insert mode: accept the shown suggestion
+--- @field next string|false insert mode: next candidate
+--- @field prev string|false insert mode: previous candidate
+--- @field actions string|false normal mode: lsp-codegen's code actions (every candidate)
+
+--- @class lsp_codegen.Config
+--- @field cmd? string[] the server command; nil: the project's .venv, else `lsp-codegen` on PATH
+--- @field filetypes string[]
+--- @field root_markers string[]
+--- @field settings table server settings, camelCase as in the server's README (sent at start)
+--- @field inline 'auto'|'native'|'ghost'|false auto: native on 0.12+, ghost text before
+--- @field keymaps lsp_codegen.Keymaps
+M.defaults = {
+  cmd = nil,
+  filetypes = { 'python', 'javascript', 'typescript', 'go', 'rust', 'c', 'cpp', 'lua' },
+  root_markers = { '.git', 'pyproject.toml', 'package.json', 'go.mod', 'Cargo.toml' },
+  settings = {},
+  inline = 'auto',
+  keymaps = { accept = '<M-l>', next = '<M-]>', prev = '<M-[>', actions = '<leader>cg' },
+}
+
+--- @type lsp_codegen.Config
+M.config = vim.deepcopy(M.defaults)
+
+--- The server command: the configured one, the project's virtualenv, or PATH.
+--- @param cmd? string[]
+--- @return string[]? cmd, string? why_not
+function M.resolve_cmd(cmd)
+  if cmd then
+    if vim.fn.executable(cmd[1]) == 1 then
+      return cmd
+    end
+    return nil, ('%s is not executable (the `cmd` option of lsp_codegen.setup)'):format(cmd[1])
+  end
+  for _, venv in ipairs({ '.venv', 'venv' }) do
+    local exe = vim.fs.joinpath(vim.fn.getcwd(), venv, 'bin', 'lsp-codegen')
+    if vim.fn.executable(exe) == 1 then
+      return { exe, 'serve', '--stdio' }
+    end
+  end
+  if vim.fn.executable('lsp-codegen') == 1 then
+    return { 'lsp-codegen', 'serve', '--stdio' }
+  end
+  return nil, 'lsp-codegen was found neither in ./.venv/bin nor on PATH'
+end
+
+--- Whether Neovim has built-in inline completion (0.12+).
+function M.has_native_inline()
+  return vim.lsp.inline_completion ~= nil
+end
+
+--- The inline mode this Neovim uses under the configuration.
+--- @return 'native'|'ghost'|false
+function M.inline_mode()
+  local mode = M.config.inline
+  if mode == 'auto' then
+    return M.has_native_inline() and 'native' or 'ghost'
+  end
+  return mode
+end
+
+--- lsp-codegen's client for a buffer, if attached.
+--- @param bufnr? integer
+--- @return vim.lsp.Client?
+function M.client(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr or 0, name = M.name })[1]
+end
+
+--- Accept the shown inline suggestion; false when there is none.
+function M.accept()
+  if M.inline_mode() == 'native' then
+    return vim.lsp.inline_completion.get()
+  end
+  return require('lsp_codegen.ghost').accept(vim.api.nvim_get_current_buf())
+end
+
+--- Show the candidate `step` places away (negative: back).
+--- @param step integer
+function M.select(step)
+  if M.inline_mode() == 'native' then
+    vim.lsp.inline_completion.select({ count = step })
+  else
+    require('lsp_codegen.ghost').select(vim.api.nvim_get_current_buf(), step)
+  end
+end
+
+--- lsp-codegen's code actions at the cursor (asked explicitly: every candidate is listed).
+--- @param opts? {apply?: boolean, title?: string}
+function M.code_actions(opts)
+  opts = opts or {}
+  vim.lsp.buf.code_action({
+    apply = opts.apply,
+    filter = function(action, client_id)
+      local client = client_id and vim.lsp.get_client_by_id(client_id)
+      local ours = client == nil or client.name == M.name
+      return ours and (opts.title == nil or action.title == opts.title)
+    end,
+  })
+end
+
+--- Send new server settings (merged into the current ones) to every running server.
+--- @param settings table
+function M.update_settings(settings)
+  M.config.settings = vim.tbl_deep_extend('force', M.config.settings, settings)
+  for _, client in ipairs(vim.lsp.get_clients({ name = M.name })) do
+    client:notify('workspace/didChangeConfiguration', { settings = { lspCodegen = M.config.settings } })
+  end
+end
+
+--- The server's engine status (model, device, counters, settings), synchronously.
+--- @param bufnr? integer
+--- @return table?
+function M.status(bufnr)
+  local client = M.client(bufnr)
+  if not client then
+    return nil
+  end
+  local params = { command = 'lsp-codegen.engineStatus', arguments = {} }
+  local response = client:request_sync('workspace/executeCommand', params, 5000, bufnr or 0)
+  return response and response.result
+end
+
+local function map(mode, lhs, rhs, bufnr, desc)
+  if lhs then
+    vim.keymap.set(mode, lhs, rhs, { buffer = bufnr, desc = 'lsp-codegen: ' .. desc })
+  end
+end
+
+--- @param client vim.lsp.Client
+--- @param bufnr integer
+local function on_attach(client, bufnr)
+  local mode = M.inline_mode()
+  if mode == 'native' then
+    vim.lsp.inline_completion.enable(true, { bufnr = bufnr })
+  elseif mode == 'ghost' then
+    require('lsp_codegen.ghost').attach(client, bufnr)
+  end
+  local keys = M.config.keymaps
+  map('i', keys.accept, M.accept, bufnr, 'accept suggestion')
+  map('i', keys.next, function() M.select(1) end, bufnr, 'next candidate')
+  map('i', keys.prev, function() M.select(-1) end, bufnr, 'previous candidate')
+  map('n', keys.actions, M.code_actions, bufnr, 'code actions')
+end
+
+local function on_exit(code, signal)
+  if code ~= 0 and vim.v.exiting == vim.NIL then
+    vim.schedule(function()
+      vim.notify(
+        ('lsp-codegen: the server exited (code %d, signal %d). Its log: :LspLog. Check the `cmd` '
+          .. 'and `settings` passed to setup(), and :checkhealth lsp_codegen'):format(code, signal),
+        vim.log.levels.ERROR
+      )
+    end)
+  end
+end
+
+local function client_config(cmd)
+  return {
+    cmd = cmd,
+    filetypes = M.config.filetypes,
+    root_markers = M.config.root_markers,
+    init_options = M.config.settings,
+    on_attach = on_attach,
+    on_exit = on_exit,
+  }
+end
+
+--- Start the server on 0.10 (vim.lsp.start per buffer).
+local function start_per_buffer(cmd)
+  vim.api.nvim_create_autocmd('FileType', {
+    group = vim.api.nvim_create_augroup('lsp_codegen', { clear = true }),
+    pattern = M.config.filetypes,
+    callback = function(args)
+      local config = client_config(cmd)
+      config.name = M.name
+      config.root_dir = vim.fs.root(args.buf, M.config.root_markers) or vim.fn.getcwd()
+      vim.lsp.start(config, { bufnr = args.buf })
+    end,
+  })
+end
+
+local function user_commands()
+  vim.api.nvim_create_user_command('LspCodegenGenerate', function()
+    M.code_actions({ apply = true, title = 'Generate code from comment' })
+  end, { desc = 'lsp-codegen: generate code from the comment at the cursor' })
+  vim.api.nvim_create_user_command('LspCodegenActions', function()
+    M.code_actions()
+  end, { desc = 'lsp-codegen: every candidate and action at the cursor' })
+  vim.api.nvim_create_user_command('LspCodegenStatus', function()
+    print(vim.inspect(M.status() or 'lsp-codegen is not attached to this buffer'))
+  end, { desc = 'lsp-codegen: the engine status' })
+end
+
+--- Configure and enable the server.
+--- @param opts? lsp_codegen.Config
+--- @return boolean started
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  user_commands()
+  local cmd, why_not = M.resolve_cmd(M.config.cmd)
+  M.problem = why_not
+  if not cmd then
+    vim.notify(
+      ('lsp-codegen: %s. Install it (pip install lsp-codegen) or pass cmd = {...} to setup(); '
+        .. 'see :checkhealth lsp_codegen'):format(why_not),
+      vim.log.levels.ERROR
+    )
+    return false
+  end
+  M.cmd = cmd
+  if vim.lsp.config and vim.lsp.enable then
+    vim.lsp.config(M.name, client_config(cmd))
+    vim.lsp.enable(M.name)
+  else
+    start_per_buffer(cmd)
+  end
+  return true
+end
+
+return M

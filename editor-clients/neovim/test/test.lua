@@ -1,0 +1,213 @@
+-- A real headless Neovim drives the real server through the plugin:
+--   nvim --headless -u NONE -i NONE -n -S editor-clients/neovim/test/test.lua
+-- The checks run in a coroutine that yields to Neovim's main loop while it waits, so typed
+-- keys (insert mode, <Esc>) and autocommands happen as they do for a user.
+-- Environment: LSP_CODEGEN_PYTHON (the Python with lsp_codegen installed) and
+-- LSP_CODEGEN_TEST_MODEL (a tiny model folder; tests/editors/test_neovim.py builds one that
+-- writes `    return 1` or `    return 2` lines). A failed check exits with code 1.
+
+local here = vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2))
+vim.opt.rtp:prepend(vim.fs.dirname(here))
+vim.cmd('filetype on')
+
+local TIMEOUT = 60000
+local START = vim.uv.hrtime() / 1e9
+local SOURCE = { '# Return one.', '# one() == 1', 'def one():', '' }
+local BODY = '^    return [12]$'
+
+local function log(message)
+  io.stdout:write(('[%6.2f s] %s\n'):format(vim.uv.hrtime() / 1e9 - START, message))
+end
+
+local function env(name)
+  return assert(os.getenv(name), name .. ' is not set: run through tests/editors/test_neovim.py')
+end
+
+--- Let Neovim's main loop run for `ms` (the test's coroutine sleeps meanwhile).
+local function sleep(ms)
+  local co = coroutine.running()
+  vim.defer_fn(function() RESUME(co) end, ms)
+  coroutine.yield()
+end
+
+local function wait_for(what, condition, timeout)
+  local deadline = vim.uv.hrtime() / 1e6 + (timeout or TIMEOUT)
+  while not condition() do
+    if vim.uv.hrtime() / 1e6 > deadline then
+      error('timed out waiting for ' .. what, 2)
+    end
+    sleep(20)
+  end
+end
+
+local function check(condition, message)
+  if not condition then
+    error('check failed: ' .. message, 2)
+  end
+end
+
+--- Open a new Python file with the comment prompt and wait for the server to attach.
+local function open_prompt(dir, name)
+  local path = vim.fs.joinpath(dir, name)
+  vim.fn.writefile(SOURCE, path)
+  vim.cmd.edit(path)
+  local bufnr = vim.api.nvim_get_current_buf()
+  check(vim.bo[bufnr].filetype == 'python', 'filetype is python, got ' .. vim.bo[bufnr].filetype)
+  wait_for('lsp-codegen to attach', function() return require('lsp_codegen').client(bufnr) ~= nil end)
+  return bufnr
+end
+
+local function lines(bufnr)
+  return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+end
+
+--- The ghost text the extmarks in `namespace` show: the lines, and the "(i/n)" hint if any.
+local function ghost_text(bufnr, namespace)
+  local marks = vim.api.nvim_buf_get_extmarks(bufnr, namespace, 0, -1, { details = true })
+  if #marks == 0 then
+    return nil
+  end
+  local details, shown = marks[1][4], {}
+  local rows = { details.virt_text or {} }
+  vim.list_extend(rows, details.virt_lines or {})
+  for _, chunks in ipairs(rows) do
+    local text = ''
+    for _, chunk in ipairs(chunks) do
+      text = text .. chunk[1]
+    end
+    shown[#shown + 1] = text
+  end
+  local last = shown[#shown]
+  local hint = last:match(' %((%d+/%d+)%)$')
+  shown[#shown] = hint and last:gsub(' %(%d+/%d+%)$', '') or last
+  return shown, hint
+end
+
+--- Insert mode at the empty body line: the plugin (or Neovim) asks for inline completions.
+local function insert_at_body()
+  vim.api.nvim_win_set_cursor(0, { 4, 0 })
+  vim.api.nvim_feedkeys('i', 'n', false)
+  wait_for('insert mode', function() return vim.api.nvim_get_mode().mode == 'i' end, 5000)
+end
+
+local function leave_insert()
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<Esc>', true, false, true), 'n', false)
+  wait_for('normal mode', function() return vim.api.nvim_get_mode().mode == 'n' end, 5000)
+end
+
+--- Ghost text appears, cycles through the candidates, and is accepted into the buffer.
+local function check_inline(bufnr, namespace, label)
+  insert_at_body()
+  local shown, hint
+  wait_for(label .. ' ghost text', function()
+    shown, hint = ghost_text(bufnr, namespace)
+    return shown ~= nil and shown[1]:match('return') ~= nil
+  end)
+  log(('%s ghost text: %q %s'):format(label, table.concat(shown, '\\n'), hint or ''))
+  check(shown[1]:match('return [12]') ~= nil, 'the ghost text is the model line, got ' .. shown[1])
+  check(hint == nil or hint:match('^1/%d+$') ~= nil, 'the first candidate is shown: ' .. tostring(hint))
+  local plugin = require('lsp_codegen')
+  plugin.select(1)
+  local _, second = ghost_text(bufnr, namespace)
+  check(second and second:match('^2/%d+$') ~= nil, 'next candidate shows 2/n, got ' .. tostring(second))
+  plugin.select(-1)
+  shown, hint = ghost_text(bufnr, namespace)
+  check(hint and hint:match('^1/') ~= nil, 'previous goes back to 1/n, got ' .. tostring(hint))
+  check(plugin.accept(), 'accept() finds a suggestion')
+  wait_for(label .. ' accepted text', function() return (lines(bufnr)[4] or ''):match(BODY) ~= nil end, 5000)
+  local body = vim.list_slice(lines(bufnr), 4, 3 + #shown)
+  check(vim.deep_equal(body, shown), ('the buffer holds the shown text: %s vs %s'):format(
+    vim.inspect(body), vim.inspect(shown)))
+  check(vim.tbl_isempty(vim.api.nvim_buf_get_extmarks(bufnr, namespace, 0, -1, {})), 'ghost text gone after accept')
+  leave_insert()
+  log(label .. ' accepted: ' .. vim.inspect(body))
+end
+
+--- The code actions keymap lists every candidate; choosing the best writes `return 1`.
+local function check_code_actions(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local titles
+  vim.ui.select = function(items, opts, on_choice)
+    titles = vim.tbl_map(function(item) return opts.format_item(item) end, items)
+    for i, item in ipairs(items) do
+      if item.action.title:match('^Candidate 1/') then
+        return on_choice(item, i)
+      end
+    end
+    on_choice(nil)
+  end
+  require('lsp_codegen').code_actions()
+  wait_for('the code action edit', function() return lines(bufnr)[4] == '    return 1' end)
+  log('code actions offered: ' .. vim.inspect(titles))
+  check(vim.tbl_contains(titles, 'Generate code from comment'), 'the generate action is offered')
+  local candidates = vim.tbl_filter(function(t) return t:match('^Candidate %d+/%d+: ') ~= nil end, titles)
+  check(#candidates >= 2, 'several candidates are listed')
+  check(candidates[1]:match('^Candidate 1/%d+: ✓ 1/1 example') ~= nil, 'the best passes the example: ' .. candidates[1])
+end
+
+--- :LspCodegenGenerate applies "Generate code from comment" (resolved by the server).
+local function check_generate_command(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.cmd('LspCodegenGenerate')
+  wait_for('the generated body', function() return lines(bufnr)[4] == '    return 1' end)
+  check(vim.deep_equal(vim.list_slice(lines(bufnr), 1, 3), vim.list_slice(SOURCE, 1, 3)), 'the prompt is untouched')
+  log(':LspCodegenGenerate wrote: ' .. vim.inspect(vim.list_slice(lines(bufnr), 4)))
+end
+
+local function check_health()
+  vim.cmd('checkhealth lsp_codegen')
+  local report = table.concat(lines(0), '\n')
+  check(report:match('OK server command:') ~= nil, 'health reports the command:\n' .. report)
+  check(report:match('OK model: .* on cpu') ~= nil, 'health reports the loaded model:\n' .. report)
+  log('checkhealth lsp_codegen:\n' .. report)
+end
+
+local function main()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  local plugin = require('lsp_codegen')
+  check(plugin.setup({
+    cmd = { env('LSP_CODEGEN_PYTHON'), '-m', 'lsp_codegen', 'serve', '--stdio' },
+    settings = { model = env('LSP_CODEGEN_TEST_MODEL'), maxNewTokens = 16, numCandidates = 8, temperature = 1.0 },
+  }), 'setup starts the server')
+  local first = open_prompt(dir, 'native.py')
+  wait_for('the model to load', function()
+    local status = plugin.status(first)
+    check(not (status and status.error ~= vim.NIL and status.error), 'model error: ' .. vim.inspect(status))
+    return status ~= nil and status.ready == true
+  end)
+  log('server attached, model ready (Neovim ' .. tostring(vim.version()) .. ')')
+  check(plugin.inline_mode() == 'native', 'Neovim 0.12 uses its built-in inline completion')
+  check_inline(first, vim.api.nvim_get_namespaces()['nvim.lsp.inline_completion'], 'native')
+  plugin.config.inline = 'ghost' -- the fallback for Neovim < 0.12, on the next buffer
+  check_inline(open_prompt(dir, 'ghost.py'), require('lsp_codegen.ghost').namespace, 'extmark')
+  check_code_actions(open_prompt(dir, 'actions.py'))
+  check_generate_command(open_prompt(dir, 'generate.py'))
+  check_health()
+  log('all checks passed')
+end
+
+local function finish(ok, err)
+  if not ok then
+    io.stderr:write(tostring(err) .. '\n')
+    vim.cmd('cquit 1')
+  end
+  for _, client in ipairs(vim.lsp.get_clients()) do
+    client:stop()
+  end
+  wait_for('the server to stop', function() return #vim.lsp.get_clients() == 0 end, 5000)
+  vim.cmd('qall!')
+end
+
+--- Resume the test's coroutine; any error ends Neovim with exit code 1.
+function RESUME(co)
+  local ok, err = coroutine.resume(co)
+  if not ok then
+    io.stderr:write(debug.traceback(co, tostring(err)) .. '\n')
+    vim.cmd('cquit 1')
+  end
+end
+
+RESUME(coroutine.create(function()
+  finish(xpcall(main, debug.traceback))
+end))
