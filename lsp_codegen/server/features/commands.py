@@ -1,7 +1,8 @@
-"""workspace/executeCommand: acceptance records, engine status, generate-and-apply."""
+"""workspace/executeCommand: acceptances, engine status, document state, generate-and-apply."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -9,12 +10,14 @@ from lsprotocol import types
 
 from lsp_codegen.config import to_wire
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.errors import invalid_params
 
 log = logging.getLogger(__name__)
 
 ACCEPTED = "lsp-codegen.accepted"
 ENGINE_STATUS = "lsp-codegen.engineStatus"
 GENERATE_FROM_COMMENT = "lsp-codegen.generateFromComment"
+DOCUMENT_STATE = "lsp-codegen.documentState"
 
 
 def register(server: CodegenServer) -> None:
@@ -38,6 +41,20 @@ def register(server: CodegenServer) -> None:
             status.update(model=info.model, device=info.device, fim=info.fim)
             status.update(engine.stats.as_dict())
         return status
+
+    @server.command(DOCUMENT_STATE)
+    def document_state(ls: CodegenServer, *arguments: Any) -> dict[str, object]:
+        # What the server holds for a document, to check that client and server agree.
+        uri = arguments[0] if arguments else None
+        if not isinstance(uri, str):
+            raise invalid_params(f"{DOCUMENT_STATE} takes a document URI")
+        document = ls.document(uri)
+        return {
+            "uri": uri,
+            "version": document.version,
+            "length": len(document.text),
+            "sha256": hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        }
 
     @server.command(GENERATE_FROM_COMMENT)
     async def generate_from_comment(ls: CodegenServer, *arguments: Any) -> bool:
