@@ -157,7 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.tcp:
         from lsp_codegen.server.tcp import serve_tcp
 
-        return serve_tcp(*_host_port(args.tcp))
+        return serve_tcp(*_host_port(args.tcp), args.max_message_bytes)
     from lsp_codegen.server.app import create_server
 
     server = create_server()

@@ -13,25 +13,29 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import threading
 from collections.abc import Callable
-
-from pygls.io_ import run_async
 
 from lsp_codegen.engine.shared import EnginePool
 from lsp_codegen.server.app import CodegenServer, create_server
+from lsp_codegen.server.framing import DEFAULT_MAX_CONTENT_LENGTH
 from lsp_codegen.server.model_host import EngineFactory, load_engine
+from lsp_codegen.server.transport import StreamBytes, serve_stream
 
 log = logging.getLogger(__name__)
 
 ServerFactory = Callable[[EngineFactory], CodegenServer]
 
 
-def serve_tcp(host: str, port: int, engine_factory: EngineFactory = load_engine) -> int:
+def serve_tcp(
+    host: str,
+    port: int,
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH,
+    engine_factory: EngineFactory = load_engine,
+) -> int:
     """Accept clients on host:port until interrupted; the process exit code."""
     pool = EnginePool(engine_factory)
     try:
-        asyncio.run(_listen(host, port, pool))
+        asyncio.run(_listen(host, port, pool, max_content_length))
     except KeyboardInterrupt:
         log.info("interrupted")
     finally:
@@ -39,11 +43,12 @@ def serve_tcp(host: str, port: int, engine_factory: EngineFactory = load_engine)
     return 0
 
 
-async def _listen(host: str, port: int, pool: EnginePool) -> None:
+async def _listen(host: str, port: int, pool: EnginePool, max_content_length: int) -> None:
     numbers = itertools.count(1)
 
     async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await serve_connection(reader, writer, pool, f"client-{next(numbers)}")
+        client = f"client-{next(numbers)}"
+        await serve_connection(reader, writer, pool, client, max_content_length)
 
     listener = await asyncio.start_server(connection, host, port)
     addresses = ", ".join(str(sock.getsockname()) for sock in listener.sockets)
@@ -57,34 +62,21 @@ async def serve_connection(
     writer: asyncio.StreamWriter,
     pool: EnginePool,
     client: str,
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH,
     make_server: ServerFactory = create_server,
 ) -> None:
-    """One client's whole session: its own server object, the pool's engines."""
+    """One client's whole session (strict framing, as on stdio): its own server object,
+    the pool's engines."""
     server = make_server(pool.factory_for(client))
     server.protocol.set_writer(writer)
-    stop = threading.Event()
     log.info("%s connected from %s", client, writer.get_extra_info("peername"))
     try:
-        await run_async(
-            stop_event=stop,
-            reader=reader,
-            protocol=server.protocol,
-            logger=log,
-            error_handler=server.report_server_error,
-        )
+        await serve_stream(server, StreamBytes(reader), max_content_length)
     except SystemExit:
         pass  # the client's `exit`: pygls calls sys.exit; here it ends this session only
     except (asyncio.IncompleteReadError, ConnectionError) as error:
         log.warning("%s: connection lost (%s)", client, error)
     finally:
-        await _release(server)
+        await server.release()  # as at shutdown; also for clients that vanished without it
         writer.close()
         log.info("%s disconnected", client)
-
-
-async def _release(server: CodegenServer) -> None:
-    """What `shutdown` does, for clients that vanished without sending it."""
-    server.closing = True
-    server.tasks.cancel_all()
-    server.models.close()
-    await server.sandboxes.close()
