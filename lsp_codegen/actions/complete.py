@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from lsp_codegen.config import Settings
 from lsp_codegen.engine.base import CancelToken, Engine, GenerationRequest, StopRule
 
 OnText = Callable[[int, str], None]
+# Ended by the stop rule or the model itself, not cut off by a token or time budget.
+_FINISHED = frozenset({"stop", "eos"})
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """One candidate's text, and whether it was finished (not cut off by a budget)."""
+
+    text: str
+    finished: bool
 
 
 async def complete(
@@ -19,7 +30,8 @@ async def complete(
     *,
     max_new_tokens: int | None = None,
     num_candidates: int | None = None,
-) -> list[str]:
+    max_seconds: float | None = None,
+) -> list[Continuation]:
     """Up to `settings.num_candidates` continuations of `prompt`, in engine order,
     each cut where `stop_rule` (or the engine) ended it."""
     request = GenerationRequest(
@@ -28,16 +40,19 @@ async def complete(
         max_new_tokens=max_new_tokens or settings.max_new_tokens,
         temperature=settings.temperature,
         top_p=settings.top_p,
-        max_time_s=settings.max_time_ms / 1000,
+        max_time_s=max(settings.max_time_ms / 1000, max_seconds or 0),
         stop_rule=stop_rule,
     )
     texts: dict[int, str] = {}
     ends: dict[int, int | None] = {}
+    finished: set[int] = set()
     async for update in engine.stream(request, cancel or CancelToken()):
         texts[update.index] = texts.get(update.index, "") + update.delta
         if update.done:
             ends[update.index] = update.text_end
-    return [texts[i][: ends.get(i)] for i in sorted(texts)]
+            if update.text_end is not None or update.finish_reason in _FINISHED:
+                finished.add(update.index)
+    return [Continuation(texts[i][: ends.get(i)], i in finished) for i in sorted(texts)]
 
 
 def indented_block_end(base: str) -> StopRule:

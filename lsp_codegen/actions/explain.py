@@ -67,7 +67,7 @@ async def explain(
         num_candidates=1,
     )
     subject = f"`{name}`" if name else "This code"
-    return clean_explanation(texts[0] if texts else "", subject)
+    return clean_explanation(texts[0].text if texts else "", subject)
 
 
 def clean_explanation(text: str, subject: str = "") -> str:

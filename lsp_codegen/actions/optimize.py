@@ -27,9 +27,12 @@ NO_PARSE = "did not parse"
 SAME = "same as the original"
 FAILED = "did not run"
 UNVERIFIED = "could not be verified"
-_ORDER = (CHANGED, NOT_FASTER, NO_PARSE, SAME, FAILED, UNVERIFIED)
-# Rewrites get more room than a completion: a whole body, not a line.
+UNFINISHED = "unfinished"
+_ORDER = (CHANGED, NOT_FASTER, NO_PARSE, SAME, UNFINISHED, FAILED, UNVERIFIED)
+# Rewrites get more room than a completion: a whole body, not a line; and, being an
+# explicit action with progress, more time (the `maxTimeMs` setting when it is longer).
 MAX_NEW_TOKENS = 256
+MAX_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,27 @@ class OptimizeReport:
         return f"{total} rewrite{'' if total == 1 else 's'}: " + ", ".join(parts)
 
 
+# One worked example: small base models follow a pattern far better than a request.
+_EXAMPLE = """# Slow:
+def missing(xs, ys):
+    out = []
+    for y in ys:
+        if y not in xs:
+            out.append(y)
+    return out
+
+# Fast, with exactly the same results:
+def missing(xs, ys):
+    present = set(xs)
+    return [y for y in ys if y not in present]
+
+"""
+
+
 def optimize_prompt(target: Target) -> str:
-    """A prompt showing the original and asking, in a comment, for a faster body."""
-    return (
-        f"{target.source}\n\n"
-        f"# The same function `{target.name}`, rewritten to be much faster with exactly\n"
-        "# the same results: no repeated scans of a list (use a set or a dict),\n"
-        "# no repeated work.\n"
-        f"{target.header}"
-    )
+    """A worked example, then the original, then its header to write a faster body under."""
+    fast = "# Fast, with exactly the same results:"
+    return f"{_EXAMPLE}# Slow:\n{target.source}\n{fast}\n{target.header}"
 
 
 async def optimize(
@@ -111,9 +126,23 @@ async def optimize(
     inputs = collect_inputs(target, test_sources)
     prompt = optimize_prompt(target)
     rule = indented_block_end(_indent_of(target.header))
-    bodies = await complete(engine, prompt, settings, rule, cancel, max_new_tokens=MAX_NEW_TOKENS)
-    rewrites = [target.header + body.rstrip() + "\n" for body in bodies if body.strip()]
-    return await verify(sandbox, text, target, rewrites, inputs, on_progress)
+    bodies = await complete(
+        engine,
+        prompt,
+        settings,
+        rule,
+        cancel,
+        max_new_tokens=MAX_NEW_TOKENS,
+        max_seconds=MAX_SECONDS,
+    )
+    rewrites = [
+        target.header + body.text.rstrip() + "\n"
+        for body in bodies
+        if body.finished and body.text.strip()
+    ]
+    unfinished = _unfinished([target.header + body.text for body in bodies if not body.finished])
+    report = await verify(sandbox, text, target, rewrites, inputs, on_progress)
+    return OptimizeReport(report.offered, [*report.refused, *unfinished], report.inputs)
 
 
 async def verify(
@@ -186,6 +215,12 @@ def _distinct(rewrites: list[str], target: Target) -> list[tuple[str, Refused | 
         else:
             kept.append((rewrite, None))
     return kept
+
+
+def _unfinished(texts: list[str]) -> list[Refused]:
+    """Rewrites cut off by the token or time budget, once each."""
+    why = f"(cut off after {MAX_NEW_TOKENS} tokens or {MAX_SECONDS:g} s)"
+    return [Refused(text, UNFINISHED, why) for text in dict.fromkeys(texts)]
 
 
 def _describe(outcome: Offered | Refused) -> str:

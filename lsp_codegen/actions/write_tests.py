@@ -114,7 +114,8 @@ async def write_tests(
         cancel,
         max_new_tokens=MAX_NEW_TOKENS,
     )
-    cases = distinct([*example_tests(target), *model_tests(texts)])[:MAX_TESTS]
+    written = model_tests([continuation.text for continuation in texts])
+    cases = distinct([*example_tests(target), *written])[:MAX_TESTS]
     return await run_tests(sandbox, text, cases)
 
 
