@@ -16,6 +16,7 @@ from lsp_codegen.config import Settings
 from lsp_codegen.engine.base import Engine
 from lsp_codegen.engine.gguf_file import is_gguf_setting
 from lsp_codegen.engine.llamacpp import llamacpp_installed
+from lsp_codegen.engine.remote_health import HealthListener
 
 Progress = Callable[[str], None]
 FimDetector = Callable[[set[str]], "str | None"]
@@ -81,3 +82,10 @@ def create_engine(settings: Settings, progress: Progress, detect_fim: FimDetecto
 
     options = LoadOptions(model=settings.model, device=settings.device, dtype=settings.dtype)
     return load_local_engine(options, progress, detect_fim)
+
+
+def watch_health(engine: Engine, listener: HealthListener) -> None:
+    """Tell `listener` when `engine` starts failing or recovers (engines that can: remote)."""
+    add = getattr(engine, "add_health_listener", None)
+    if add is not None:
+        add(listener)

@@ -114,9 +114,13 @@ class LlamaCppEngine:
         return stream_on_worker(self._worker, job, cancel)
 
     def close(self) -> None:
-        """Stop the worker and free the model once the running generation ends."""
+        """Stop the worker and free the model once the running generation ends.
+
+        Queued generations run first (their cancel flags are set when their
+        consumers go, so they end at once); then the model is freed.
+        """
         self._worker.submit(self._llm.close)
-        self._worker.shutdown(wait=False, cancel_futures=True)
+        self._worker.shutdown(wait=False)
 
 
 def load_llamacpp_engine(

@@ -25,7 +25,7 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.remote_health import Health, RemoteError
+from lsp_codegen.engine.remote_health import Health, HealthListener, RemoteError
 from lsp_codegen.engine.remote_stream import CandidateCall, Connection
 from lsp_codegen.engine.remote_wire import CHARS_PER_TOKEN, template_problem, template_vocabulary
 
@@ -151,6 +151,10 @@ class RemoteEngine:
         except Exception as error:  # a bug or an unforeseen transport error: say what
             log.exception("remote candidate %d failed", index)
             merge.queue.put_nowait(RemoteError("bug", f"{type(error).__name__}: {error}"))
+
+    def add_health_listener(self, listener: HealthListener) -> None:
+        """Be told (once per change) when the server starts failing and when it recovers."""
+        self.health.listeners.append(listener)
 
     def _count(self, cancel: CancelToken) -> None:
         self._stats.decode_steps += 1

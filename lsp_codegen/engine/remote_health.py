@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from lsp_codegen.engine.base import EngineError
 
@@ -19,6 +20,9 @@ log = logging.getLogger(__name__)
 
 FIRST_BACKOFF_S = 0.25
 MAX_BACKOFF_S = 8.0
+
+# Told once per change of state: (message, is_error). The server shows it to the user.
+HealthListener = Callable[[str, bool], None]
 
 
 class RemoteError(EngineError):
@@ -38,6 +42,7 @@ class Health:
     last_error: RemoteError | None = None
     retry_at: float = 0.0
     reported: str | None = None  # message already logged as an error
+    listeners: list[HealthListener] = field(default_factory=list)
 
     def check(self) -> None:
         """Raise the last error at once while backing off (no request is sent)."""
@@ -59,6 +64,7 @@ class Health:
         if message != self.reported:
             self.reported = message
             log.error("remote engine: %s", message)
+            self._tell(f"lsp-codegen: {message}", True)
         else:
             log.debug("remote engine (again): %s", message)
 
@@ -66,10 +72,18 @@ class Health:
         """Record a success; log the recovery when the server had been failing."""
         if self.last_error is not None:
             log.warning("remote engine: the server answers again after %d failures", self.failures)
+            self._tell("lsp-codegen: the model server answers again", False)
         self.failures = 0
         self.last_error = None
         self.reported = None
         self.retry_at = 0.0
+
+    def _tell(self, message: str, is_error: bool) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(message, is_error)
+            except Exception:  # a listener whose editor has gone must not break requests
+                log.debug("health listener failed", exc_info=True)
 
     @property
     def error(self) -> str | None:

@@ -21,7 +21,8 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.factory import engine_key
+from lsp_codegen.engine.factory import engine_key, watch_health
+from lsp_codegen.engine.remote_health import HealthListener
 from lsp_codegen.engine.scheduler import FairScheduler
 
 Progress = Callable[[str], None]
@@ -118,6 +119,10 @@ class SharedEngine:
         async with self._entry.scheduler.turn(self._client):
             async for update in self._entry.engine.stream(request, cancel):
                 yield update
+
+    def add_health_listener(self, listener: HealthListener) -> None:
+        """Forward to the shared engine, when it reports its health."""
+        watch_health(self._entry.engine, listener)
 
     def close(self) -> None:
         """Let go of the engine (closed when no client holds it)."""

@@ -104,10 +104,21 @@ class ModelHost:
             self._fail(result, progress, error)
             return
         _close_previous(previous)
+        self._watch(engine)
         result.set_result(engine)
         seconds = time.monotonic() - started
         log.info("loaded %s in %.1f s: %s", name, seconds, engine.info())
         progress.end(f"Loaded {name} in {seconds:.1f} s")
+
+    def _watch(self, engine: Engine) -> None:
+        """Show the user, once per change, when a model server fails or recovers."""
+        from lsp_codegen.engine.factory import watch_health
+
+        def tell(message: str, is_error: bool) -> None:
+            if not self._server.closing:
+                self._server.notify_user(message, error=is_error)
+
+        watch_health(engine, tell)
 
     def _fail(
         self, result: asyncio.Future[Engine], progress: WorkProgress, error: Exception
