@@ -10,41 +10,10 @@ local here = vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2))
 vim.opt.rtp:prepend(vim.fs.dirname(here))
 vim.cmd('filetype on')
 
-local TIMEOUT = 60000
-local START = vim.uv.hrtime() / 1e9
+local H = dofile(vim.fs.joinpath(here, 'harness.lua'))
+local log, env, wait_for, check = H.log, H.env, H.wait_for, H.check
 local SOURCE = { '# Return one.', '# one() == 1', 'def one():', '' }
 local BODY = '^    return [12]$'
-
-local function log(message)
-  io.stdout:write(('[%6.2f s] %s\n'):format(vim.uv.hrtime() / 1e9 - START, message))
-end
-
-local function env(name)
-  return assert(os.getenv(name), name .. ' is not set: run through tests/editors/test_neovim.py')
-end
-
---- Let Neovim's main loop run for `ms` (the test's coroutine sleeps meanwhile).
-local function sleep(ms)
-  local co = coroutine.running()
-  vim.defer_fn(function() RESUME(co) end, ms)
-  coroutine.yield()
-end
-
-local function wait_for(what, condition, timeout)
-  local deadline = vim.uv.hrtime() / 1e6 + (timeout or TIMEOUT)
-  while not condition() do
-    if vim.uv.hrtime() / 1e6 > deadline then
-      error('timed out waiting for ' .. what, 2)
-    end
-    sleep(20)
-  end
-end
-
-local function check(condition, message)
-  if not condition then
-    error('check failed: ' .. message, 2)
-  end
-end
 
 --- Open a new Python file with the comment prompt and wait for the server to attach.
 local function open_prompt(dir, name)
@@ -187,27 +156,4 @@ local function main()
   log('all checks passed')
 end
 
-local function finish(ok, err)
-  if not ok then
-    io.stderr:write(tostring(err) .. '\n')
-    vim.cmd('cquit 1')
-  end
-  for _, client in ipairs(vim.lsp.get_clients()) do
-    client:stop()
-  end
-  wait_for('the server to stop', function() return #vim.lsp.get_clients() == 0 end, 5000)
-  vim.cmd('qall!')
-end
-
---- Resume the test's coroutine; any error ends Neovim with exit code 1.
-function RESUME(co)
-  local ok, err = coroutine.resume(co)
-  if not ok then
-    io.stderr:write(debug.traceback(co, tostring(err)) .. '\n')
-    vim.cmd('cquit 1')
-  end
-end
-
-RESUME(coroutine.create(function()
-  finish(xpcall(main, debug.traceback))
-end))
+H.run(main)

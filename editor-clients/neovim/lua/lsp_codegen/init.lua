@@ -111,7 +111,7 @@ end
 function M.update_settings(settings)
   M.config.settings = vim.tbl_deep_extend('force', M.config.settings, settings)
   for _, client in ipairs(vim.lsp.get_clients({ name = M.name })) do
-    client:notify('workspace/didChangeConfiguration', { settings = { lspCodegen = M.config.settings } })
+    client:notify('workspace/didChangeConfiguration', { settings = { lspCodegen = settings_object() } })
   end
 end
 
@@ -162,12 +162,17 @@ local function on_exit(code, signal)
   end
 end
 
+--- Settings as a JSON object even when empty (an empty Lua table would be sent as []).
+local function settings_object()
+  return next(M.config.settings) and M.config.settings or vim.empty_dict()
+end
+
 local function client_config(cmd)
   return {
     cmd = cmd,
     filetypes = M.config.filetypes,
     root_markers = M.config.root_markers,
-    init_options = M.config.settings,
+    init_options = settings_object(),
     on_attach = on_attach,
     on_exit = on_exit,
   }
