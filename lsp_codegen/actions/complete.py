@@ -46,12 +46,17 @@ async def complete(
     texts: dict[int, str] = {}
     ends: dict[int, int | None] = {}
     finished: set[int] = set()
-    async for update in engine.stream(request, cancel or CancelToken()):
-        texts[update.index] = texts.get(update.index, "") + update.delta
-        if update.done:
-            ends[update.index] = update.text_end
-            if update.text_end is not None or update.finish_reason in _FINISHED:
-                finished.add(update.index)
+    token = cancel or CancelToken()
+    try:
+        async for update in engine.stream(request, token):
+            texts[update.index] = texts.get(update.index, "") + update.delta
+            if update.done:
+                ends[update.index] = update.text_end
+                if update.text_end is not None or update.finish_reason in _FINISHED:
+                    finished.add(update.index)
+    finally:
+        # Reached on $/cancelRequest too: the engine stops at its next decode step.
+        token.cancel()
     return [Continuation(texts[i][: ends.get(i)], i in finished) for i in sorted(texts)]
 
 
