@@ -4,12 +4,17 @@ with its evidence; a rewrite that changes behaviour never is, and the reason is 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
+from lsp_codegen.server.errors import CONTENT_MODIFIED, INVALID_PARAMS
+from lsp_codegen.server.features.function_actions import FUNCTION_ACTION
 from tests.lsp.conftest import (
     SERVER,
     apply_text_edit,
@@ -107,3 +112,60 @@ async def test_no_optimize_outside_a_function(fast: LanguageClient) -> None:
     open_document(fast, URI, SLOW)
     actions = await fast.text_document_code_action_async(code_action_params(URI, 17))
     assert not [a for a in actions or [] if a.title.startswith(("Optimize", "Write tests"))]
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def gemma(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    """The embedded default model, two rewrites."""
+    options = {"model": "default", "numCandidates": 2}
+    await lsp_client.initialize_session(init_params(options))
+    yield
+    await lsp_client.shutdown_session()
+
+
+# What a refusal may say: "<n> rewrite(s): <count> <reason> …" or no rewrite at all.
+_REASONS = (
+    r"changed behaviour|not faster|did not parse|same as the original|unfinished"
+    r"|did not run|could not be verified"
+)
+_NOTHING = re.compile(
+    rf"^Optimize: nothing qualifies — (the model wrote no rewrite"
+    rf"|\d+ rewrites?: \d+ ({_REASONS}).*)$",
+    re.DOTALL,
+)
+
+
+@pytest.mark.default_model
+async def test_default_model_optimizes_or_says_why_not(gemma: LanguageClient) -> None:
+    status = await wait_ready(gemma)
+    assert status["ready"] and status["model"] == "gemma-3-270m", status
+    open_document(gemma, URI, SLOW)
+    resolved = await gemma.code_action_resolve_async(await _optimize_action(gemma))
+    shown = [m.message for m in gemma.messages if m.message.startswith("Optimize")]
+    if resolved.edit is None:
+        assert resolved.disabled is not None
+        assert _NOTHING.match(shown[-1]), shown
+        return
+    assert re.match(r"^Optimize: [\d.]+× faster · identical on \d+ inputs$", resolved.title)
+    (change,) = resolved.edit.document_changes or []
+    assert isinstance(change, types.TextDocumentEdit)
+    ast.parse(apply_text_edit(SLOW, change.edits[0]))
+
+
+async def test_bad_or_stale_action_data_gets_a_clear_error(fast: LanguageClient) -> None:
+    open_document(fast, URI, SLOW)
+    action = await _optimize_action(fast)
+    with pytest.raises(JsonRpcException) as bad:
+        await fast.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=FUNCTION_ACTION, arguments=[{"action": "optimize"}])
+        )
+    assert bad.value.code == INVALID_PARAMS and "malformed" in bad.value.message
+    fast.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=SLOW + "\n")],
+        )
+    )
+    with pytest.raises(JsonRpcException) as stale:
+        await fast.code_action_resolve_async(action)
+    assert stale.value.code == CONTENT_MODIFIED
