@@ -49,7 +49,13 @@ $(EDITOR_STAMP): editor-clients/vscode/package-lock.json
 	cd editor-clients/vscode && npm ci --no-audit --no-fund
 	touch $(EDITOR_STAMP)
 
+# Emacs + eglot for tests/editors/test_emacs.py, installed when we may (root with apt-get).
 editor-deps: $(EDITOR_STAMP)
+	@command -v emacs >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >/dev/null) || \
+	      echo "emacs could not be installed: the eglot test will fail (LSP_CODEGEN_SKIP_EDITORS=1 skips editor tests)"; \
+	  else echo "emacs missing: apt-get install emacs-nox elpa-eglot for the eglot test"; fi; }
 
 test: $(STAMP) sandbox-deps editor-deps llamacpp-deps
 	$(BIN)/python -m pytest -q

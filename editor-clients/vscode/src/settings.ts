@@ -26,6 +26,7 @@ export const SERVER_SETTINGS = [
   'remote.promptTemplate',
   'remote.timeoutMs',
   'remote.maxConcurrent',
+  'remote.logprobs',
 ] as const;
 
 /** Settings the extension itself reads (how to start the server); never sent. */
