@@ -101,7 +101,7 @@ def test_an_empty_report_says_the_model_wrote_nothing() -> None:
 def test_the_prompt_shows_the_original_and_ends_with_its_header() -> None:
     target = _target()
     prompt = optimize_prompt(target)
-    assert prompt.startswith(SLOW) and prompt.endswith(target.header)
+    assert f"# Slow:\n{SLOW}" in prompt and prompt.endswith(target.header)
 
 
 def test_a_rewritten_body_ends_at_the_first_line_back_at_the_header_indent() -> None:
