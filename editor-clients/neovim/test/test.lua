@@ -123,6 +123,17 @@ local function check_generate_command(bufnr)
   log(':LspCodegenGenerate wrote: ' .. vim.inspect(vim.list_slice(lines(bufnr), 4)))
 end
 
+--- update_settings() reaches the running server (workspace/didChangeConfiguration).
+local function check_settings_change()
+  local plugin = require('lsp_codegen')
+  plugin.update_settings({ numCandidates = 2 })
+  wait_for('the changed setting', function()
+    local status = plugin.status()
+    return status ~= nil and status.settings.numCandidates == 2
+  end, 5000)
+  log('update_settings({ numCandidates = 2 }) applied by the server')
+end
+
 local function check_health()
   vim.cmd('checkhealth lsp_codegen')
   local report = table.concat(lines(0), '\n')
@@ -152,6 +163,7 @@ local function main()
   check_inline(open_prompt(dir, 'ghost.py'), require('lsp_codegen.ghost').namespace, 'extmark')
   check_code_actions(open_prompt(dir, 'actions.py'))
   check_generate_command(open_prompt(dir, 'generate.py'))
+  check_settings_change()
   check_health()
   log('all checks passed')
 end

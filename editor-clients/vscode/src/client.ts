@@ -98,10 +98,15 @@ function statusMiddleware(status: StatusItem, ring: CandidateRing): Middleware {
       status.around(async () => {
         const result = await next(document, position, context, token);
         ring.reset(Array.isArray(result) ? result.length : (result?.items.length ?? 0));
+        status.candidate(ring.label());
         return result;
       }),
+    // VS Code asks for code actions on every cursor move; only an explicit request
+    // (Ctrl+., the light bulb) makes the server generate, so only that shows "generating".
     provideCodeActions: (document, range, context, token, next) =>
-      status.around(async () => next(document, range, context, token)),
+      context.triggerKind === vscode.CodeActionTriggerKind.Invoke
+        ? status.around(async () => next(document, range, context, token))
+        : next(document, range, context, token),
     resolveCodeAction: (item, token, next) => status.around(async () => next(item, token)),
   };
 }

@@ -10,9 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { candidateActions, CandidateAction, pickLabel } from './candidates';
 import { Session } from './client';
-
-export const GENERATE_TITLE = 'Generate code from comment';
-const RUN_SELECTION = 'lsp-codegen.runSelection';
+import { codeActionParams, GENERATE_TITLE, runSelectionParams } from './requests';
 
 /** Register every command; `restart` is supplied by the extension (it owns the client's life). */
 export function registerCommands(session: Session, restart: () => Promise<void>): vscode.Disposable[] {
@@ -68,19 +66,18 @@ async function runSelection(session: Session): Promise<void> {
     return;
   }
   const converter = session.client.code2ProtocolConverter;
-  const argument = {
-    uri: converter.asUri(editor.document.uri),
-    version: editor.document.version,
-    range: converter.asRange(editor.selection),
-  };
-  const result: unknown = await session.status.around(() =>
-    session.client.sendRequest(ExecuteCommandRequest.type, { command: RUN_SELECTION, arguments: [argument] }),
+  const params = runSelectionParams(
+    converter.asUri(editor.document.uri),
+    editor.document.version,
+    converter.asRange(editor.selection),
   );
+  const result: unknown = await session.status.around(() => session.client.sendRequest(ExecuteCommandRequest.type, params));
   session.output.appendLine(`run selection: ${JSON.stringify(result)}`);
 }
 
 async function cycleInline(session: Session, step: number): Promise<void> {
   session.ring.move(step);
+  session.status.candidate(session.ring.label());
   const command = step > 0 ? 'editor.action.inlineSuggest.showNext' : 'editor.action.inlineSuggest.showPrevious';
   await vscode.commands.executeCommand(command);
 }
@@ -95,11 +92,7 @@ async function codeActions(session: Session, trigger: CodeActionTriggerKind): Pr
   const result = await withProgress('lsp-codegen: generating…', (token) =>
     session.client.sendRequest(
       CodeActionRequest.type,
-      {
-        textDocument: converter.asTextDocumentIdentifier(editor.document),
-        range: converter.asRange(editor.selection),
-        context: { diagnostics: [], triggerKind: trigger },
-      },
+      codeActionParams(converter.asUri(editor.document.uri), converter.asRange(editor.selection), trigger),
       token,
     ),
   );

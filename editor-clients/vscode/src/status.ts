@@ -22,6 +22,13 @@ export class StatusItem implements vscode.Disposable {
     }
   }
 
+  /** Show which inline candidate is on screen ("2/4") next to the idle state. */
+  candidate(label: string): void {
+    if (this.settled.kind === 'idle') {
+      this.set({ ...this.settled, candidate: label });
+    }
+  }
+
   /** Run `work` while showing "generating" (nested requests count). */
   async around<T>(work: () => Promise<T>): Promise<T> {
     this.pending += 1;

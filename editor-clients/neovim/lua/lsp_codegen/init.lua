@@ -106,6 +106,11 @@ function M.code_actions(opts)
   })
 end
 
+--- Settings as a JSON object even when empty (an empty Lua table would be sent as []).
+local function settings_object()
+  return next(M.config.settings) and M.config.settings or vim.empty_dict()
+end
+
 --- Send new server settings (merged into the current ones) to every running server.
 --- @param settings table
 function M.update_settings(settings)
@@ -160,11 +165,6 @@ local function on_exit(code, signal)
       )
     end)
   end
-end
-
---- Settings as a JSON object even when empty (an empty Lua table would be sent as []).
-local function settings_object()
-  return next(M.config.settings) and M.config.settings or vim.empty_dict()
 end
 
 local function client_config(cmd)

@@ -12,6 +12,7 @@ import {
   CancellationTokenSource,
   CodeAction,
   CodeActionRequest,
+  DidChangeConfigurationNotification,
   CodeActionResolveRequest,
   CodeActionTriggerKind,
   DidOpenTextDocumentNotification,
@@ -24,7 +25,8 @@ import {
   TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { candidateActions } from '../../src/candidates';
-import { toServerSettings } from '../../src/settings';
+import { codeActionParams, GENERATE_TITLE, runSelectionParams } from '../../src/requests';
+import { changeNotification, toServerSettings } from '../../src/settings';
 import { engineStatus, modelDir, PYTHON, Server, startServer, stopServer, waitReady, waitUntil } from './serverProcess';
 
 const PROMPT = 'import math\n\n# Return the n-th Fibonacci number.\ndef fib(n):\n\n\nprint(fib(10))\n';
@@ -51,11 +53,7 @@ function open(server: Server, uri: string, text: string): Promise<void> {
 function codeActions(server: Server, line: number, triggerKind: CodeActionTriggerKind): Promise<CodeAction[]> {
   const at = { line, character: 0 };
   return server.connection
-    .sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: URI },
-      range: { start: at, end: at },
-      context: { diagnostics: [], triggerKind },
-    })
+    .sendRequest(CodeActionRequest.type, codeActionParams(URI, { start: at, end: at }, triggerKind))
     .then((actions) => (actions ?? []).filter((a): a is CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string')));
 }
 
@@ -95,6 +93,31 @@ describe('a session with the scripted tiny model', () => {
     assert.deepEqual(server.messages, []);
   });
 
+  test('a settings change is sent the way the extension sends it and applied', async () => {
+    const changed: Record<string, unknown> = { ...sent, numCandidates: 2, 'inline.enabled': true };
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, changeNotification((key) => changed[key]));
+    await waitUntil(async () => {
+      const settings = (await engineStatus(server))['settings'] as Record<string, unknown>;
+      return settings['numCandidates'] === 2;
+    }, 5000);
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { lspCodegen: { numCandidates: 3 } } });
+    assert.deepEqual(server.messages, []);
+  });
+
+  test('"Run selection" with the arguments the extension builds runs the examples', async () => {
+    const uri = 'file:///tmp/run.py';
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'python', version: 3, text: '# one() == 1\ndef one():\n    return 1\n' },
+    });
+    const inside = { line: 2, character: 4 };
+    const result = (await server.connection.sendRequest(
+      ExecuteCommandRequest.type,
+      runSelectionParams(uri, 3, { start: inside, end: inside }),
+    )) as Record<string, unknown>;
+    assert.equal(result['verdict'], 'passed', JSON.stringify(result));
+    assert.deepEqual([result['passed'], result['total']], [1, 1]);
+  });
+
   test('inline completion gives ghost text at the cursor; accepting sends its command', async () => {
     const before = Number((await engineStatus(server))['generations']);
     const result = (await server.connection.sendRequest(InlineCompletionRequest.type, {
@@ -116,7 +139,7 @@ describe('a session with the scripted tiny model', () => {
 
   test('"Generate code from comment" resolves into a versioned edit that writes the body', async () => {
     const actions = await codeActions(server, 2, CodeActionTriggerKind.Automatic);
-    const generate = actions.find((a) => a.title === 'Generate code from comment');
+    const generate = actions.find((a) => a.title === GENERATE_TITLE);
     assert.ok(generate, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(generate.edit, undefined, 'the edit must come from codeAction/resolve');
     const resolved = await server.connection.sendRequest(CodeActionResolveRequest.type, generate);

@@ -1,0 +1,18 @@
+/**
+ * The requests the extension's commands send, built from plain protocol values so the
+ * protocol test sends exactly what the extension sends. No `vscode` import.
+ */
+import type { CodeActionParams, CodeActionTriggerKind, ExecuteCommandParams, Range } from 'vscode-languageserver-protocol';
+
+export const RUN_SELECTION = 'lsp-codegen.runSelection';
+export const GENERATE_TITLE = 'Generate code from comment';
+
+/** Code actions for a range; `Invoked` makes the server generate and list every candidate. */
+export function codeActionParams(uri: string, range: Range, triggerKind: CodeActionTriggerKind): CodeActionParams {
+  return { textDocument: { uri }, range, context: { diagnostics: [], triggerKind } };
+}
+
+/** "Run selection": the selection (or the function around an empty one) of this version. */
+export function runSelectionParams(uri: string, version: number, range: Range): ExecuteCommandParams {
+  return { command: RUN_SELECTION, arguments: [{ uri, version, range }] };
+}
