@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { candidateActions, CandidateAction, pickLabel } from './candidates';
 import { Session } from './client';
-import { codeActionParams, GENERATE_TITLE, runSelectionParams } from './requests';
+import { codeActionParams, FUNCTION_ACTIONS, FunctionAction, GENERATE_TITLE, runSelectionParams } from './requests';
 
 /** Register every command; `restart` is supplied by the extension (it owns the client's life). */
 export function registerCommands(session: Session, restart: () => Promise<void>): vscode.Disposable[] {
@@ -19,6 +19,9 @@ export function registerCommands(session: Session, restart: () => Promise<void>)
     register('lspCodegen.generateFromComment', () => generateFromComment(session)),
     register('lspCodegen.showCandidates', () => showCandidates(session)),
     register('lspCodegen.runSelection', () => runSelection(session)),
+    register('lspCodegen.optimize', () => functionAction(session, 'optimize')),
+    register('lspCodegen.explain', () => functionAction(session, 'explain')),
+    register('lspCodegen.writeTests', () => functionAction(session, 'writeTests')),
     register('lspCodegen.nextCandidate', () => cycleInline(session, 1)),
     register('lspCodegen.previousCandidate', () => cycleInline(session, -1)),
     register('lspCodegen.showOutput', () => session.output.show(true)),
@@ -34,6 +37,21 @@ async function generateFromComment(session: Session): Promise<void> {
     return;
   }
   await applyAction(session, generate);
+}
+
+/** Optimize / Explain / Write tests on the function at the cursor: resolved, then applied. */
+async function functionAction(session: Session, which: FunctionAction): Promise<void> {
+  const actions = await codeActions(session, CodeActionTriggerKind.Automatic);
+  const action = actions?.find((candidate) => FUNCTION_ACTIONS[which].test(candidate.title));
+  if (action === undefined) {
+    void vscode.window.showInformationMessage('lsp-codegen: put the cursor in a top-level Python function.');
+    return;
+  }
+  if (action.disabled !== undefined) {
+    void vscode.window.showInformationMessage(`lsp-codegen: ${action.disabled.reason}`);
+    return;
+  }
+  await applyAction(session, action);
 }
 
 async function showCandidates(session: Session): Promise<void> {

@@ -7,6 +7,18 @@ import type { CodeActionParams, CodeActionTriggerKind, ExecuteCommandParams, Ran
 export const RUN_SELECTION = 'lsp-codegen.runSelection';
 export const GENERATE_TITLE = 'Generate code from comment';
 
+/**
+ * The server's actions on an existing function, by title. "Optimize…" becomes
+ * "Optimize: 2.3× faster · identical on 43 inputs" once the rewrites are verified.
+ */
+export const FUNCTION_ACTIONS = {
+  optimize: /^Optimize/,
+  explain: /^Explain$/,
+  writeTests: /^Write tests/,
+} as const;
+
+export type FunctionAction = keyof typeof FUNCTION_ACTIONS;
+
 /** Code actions for a range; `Invoked` makes the server generate and list every candidate. */
 export function codeActionParams(uri: string, range: Range, triggerKind: CodeActionTriggerKind): CodeActionParams {
   return { textDocument: { uri }, range, context: { diagnostics: [], triggerKind } };

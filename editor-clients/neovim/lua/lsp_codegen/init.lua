@@ -93,7 +93,7 @@ function M.select(step)
 end
 
 --- lsp-codegen's code actions at the cursor (asked explicitly: every candidate is listed).
---- @param opts? {apply?: boolean, title?: string}
+--- @param opts? {apply?: boolean, match?: string} `match`: a Lua pattern the title must match
 function M.code_actions(opts)
   opts = opts or {}
   vim.lsp.buf.code_action({
@@ -101,10 +101,18 @@ function M.code_actions(opts)
     filter = function(action, client_id)
       local client = client_id and vim.lsp.get_client_by_id(client_id)
       local ours = client == nil or client.name == M.name
-      return ours and (opts.title == nil or action.title == opts.title)
+      return ours and (opts.match == nil or action.title:match(opts.match) ~= nil)
     end,
   })
 end
+
+--- Commands that run one of the server's actions at the cursor, by title.
+M.actions = {
+  LspCodegenGenerate = { '^Generate code from comment$', 'generate code from the comment at the cursor' },
+  LspCodegenOptimize = { '^Optimize', 'verified faster rewrites of the function at the cursor' },
+  LspCodegenExplain = { '^Explain$', 'explain the function at the cursor in a comment' },
+  LspCodegenWriteTests = { '^Write tests', 'passing tests for the function at the cursor' },
+}
 
 --- Settings as a JSON object even when empty (an empty Lua table would be sent as []).
 local function settings_object()
@@ -193,9 +201,11 @@ local function start_per_buffer(cmd)
 end
 
 local function user_commands()
-  vim.api.nvim_create_user_command('LspCodegenGenerate', function()
-    M.code_actions({ apply = true, title = 'Generate code from comment' })
-  end, { desc = 'lsp-codegen: generate code from the comment at the cursor' })
+  for name, action in pairs(M.actions) do
+    vim.api.nvim_create_user_command(name, function()
+      M.code_actions({ apply = true, match = action[1] })
+    end, { desc = 'lsp-codegen: ' .. action[2] })
+  end
   vim.api.nvim_create_user_command('LspCodegenActions', function()
     M.code_actions()
   end, { desc = 'lsp-codegen: every candidate and action at the cursor' })

@@ -25,7 +25,7 @@ import {
   TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { candidateActions } from '../../src/candidates';
-import { codeActionParams, GENERATE_TITLE, runSelectionParams } from '../../src/requests';
+import { codeActionParams, FUNCTION_ACTIONS, GENERATE_TITLE, runSelectionParams } from '../../src/requests';
 import { changeNotification, toServerSettings } from '../../src/settings';
 import { engineStatus, modelDir, PYTHON, Server, startServer, stopServer, waitReady, waitUntil } from './serverProcess';
 
@@ -116,6 +116,22 @@ describe('a session with the scripted tiny model', () => {
     )) as Record<string, unknown>;
     assert.equal(result['verdict'], 'passed', JSON.stringify(result));
     assert.deepEqual([result['passed'], result['total']], [1, 1]);
+  });
+
+  test('in a function the server offers the actions the Optimize / Explain / Write tests commands look for', async () => {
+    const uri = 'file:///tmp/function.py';
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'python', version: 1, text: '# one() == 1\ndef one():\n    return 1\n' },
+    });
+    const inside = { line: 2, character: 4 };
+    const actions = (await server.connection.sendRequest(
+      CodeActionRequest.type,
+      codeActionParams(uri, { start: inside, end: inside }, CodeActionTriggerKind.Automatic),
+    )) ?? [];
+    const titles = actions.map((action) => action.title);
+    for (const [name, pattern] of Object.entries(FUNCTION_ACTIONS)) {
+      assert.ok(titles.some((title) => pattern.test(title)), `${name}: ${pattern} not in ${titles.join(' | ')}`);
+    }
   });
 
   test('inline completion gives ghost text at the cursor; accepting sends its command', async () => {
