@@ -9,7 +9,11 @@
                '((python-mode python-ts-mode js-mode js-ts-mode typescript-ts-mode
                   go-mode go-ts-mode rust-mode rust-ts-mode c-mode c-ts-mode lua-mode)
                  . ("lsp-codegen" "serve" "--stdio"
-                    :initializationOptions (:numCandidates 4 :maxNewTokens 96)))))
+                    :initializationOptions (:numCandidates 4 :maxNewTokens 96 :maxTimeMs 15000)))))
+
+;; Apply the server's edits ("Generate code from comment" arrives as workspace/applyEdit
+;; where eglot has no codeAction/resolve, e.g. 1.9 on Emacs 28) without a y-or-n question.
+(setq eglot-confirm-server-initiated-edits nil)
 
 ;; M-x eglot in a Python buffer (or: (add-hook 'python-mode-hook #'eglot-ensure)).
 ;; On a comment prompt: M-x eglot-code-actions -> "Generate code from comment", or a

@@ -28,19 +28,38 @@
   (jsonrpc-request server :workspace/executeCommand
                    '(:command "lsp-codegen.engineStatus" :arguments [])))
 
+(defvar lsp-codegen-test-here (file-name-directory (or load-file-name buffer-file-name)))
+
+(defun lsp-codegen-test-contact ()
+  "The snippet users paste (lsp-codegen-eglot.el), with the test's Python and tiny model.
+Its arguments and initializationOptions are used as written; only the executable is
+replaced by `python -m lsp_codegen' and the model and sampling settings are added."
+  (load (expand-file-name "lsp-codegen-eglot.el" lsp-codegen-test-here) nil t)
+  (let* ((entry (seq-find (lambda (e) (and (listp (car e)) (memq 'python-mode (car e))))
+                          eglot-server-programs))
+         (contact (copy-sequence (cdr entry)))
+         (args (seq-take-while #'stringp (cdr contact)))
+         (options (copy-sequence (plist-get (nthcdr (1+ (length args)) contact)
+                                            :initializationOptions))))
+    (unless (and entry (equal (car contact) "lsp-codegen") (equal args '("serve" "--stdio")))
+      (error "The snippet does not start `lsp-codegen serve --stdio': %S" entry))
+    (setq options (plist-put options :model (lsp-codegen-test-env "LSP_CODEGEN_TEST_MODEL")))
+    (setq options (plist-put options :numCandidates 8))
+    (setq options (plist-put options :temperature 1.0))
+    (setq options (plist-put options :maxNewTokens 16))
+    `(,(lsp-codegen-test-env "LSP_CODEGEN_PYTHON") "-m" "lsp_codegen" ,@args
+      :initializationOptions ,options)))
+
 (defun lsp-codegen-test-open (dir)
   "Open one.py in DIR with the comment prompt; start eglot on it; return the server."
-  (let ((file (expand-file-name "one.py" dir)))
+  (let ((file (expand-file-name "one.py" dir))
+        (contact (lsp-codegen-test-contact)))
+    (message "contact: %S" contact)
     (with-temp-file file (insert lsp-codegen-test-source))
     (find-file file)
     (python-mode)
     (let ((project-find-functions (list (lambda (_) (cons 'transient dir)))))
-      (eglot '(python-mode) (project-current) 'eglot-lsp-server
-             (list (lsp-codegen-test-env "LSP_CODEGEN_PYTHON") "-m" "lsp_codegen" "serve" "--stdio"
-                   :initializationOptions
-                   (list :model (lsp-codegen-test-env "LSP_CODEGEN_TEST_MODEL")
-                         :numCandidates 8 :temperature 1.0 :maxNewTokens 16))
-             "python"))
+      (eglot '(python-mode) (project-current) 'eglot-lsp-server contact "python"))
     (lsp-codegen-test-wait "eglot to connect" #'eglot-current-server)
     (eglot-current-server)))
 
@@ -73,12 +92,19 @@ the server send workspace/applyEdit, which eglot applies."""
                            (lambda () (string-match-p "def one():\n    return 1\n" (buffer-string))))
     (message "buffer after the code action:\n%s" (buffer-string))))
 
+(defun lsp-codegen-test-settings (server)
+  "The server holds the snippet's settings: no message, its maxTimeMs kept."
+  (let ((settings (plist-get (lsp-codegen-test-status server) :settings)))
+    (unless (eql (plist-get settings :maxTimeMs) 15000)
+      (error "The snippet's maxTimeMs did not arrive: %S" settings))))
+
 (defun lsp-codegen-test-main ()
   (let* ((dir (make-temp-file "lsp-codegen-eglot" t))
          (server (lsp-codegen-test-open dir)))
     (message "eglot %s, Emacs %s: connected" (package-desc-version (cadr (assq 'eglot package-alist)))
              emacs-version)
     (lsp-codegen-test-wait "the model" (lambda () (eq t (plist-get (lsp-codegen-test-status server) :ready))))
+    (lsp-codegen-test-settings server)
     (lsp-codegen-test-completion)
     (lsp-codegen-test-code-action)
     (eglot-shutdown server)
