@@ -67,21 +67,32 @@ export function createClient(
 
 /** Ask the server for its engine status until the model is ready or failed. */
 export async function watchModel(session: Session, pollMs = 1000): Promise<void> {
-  for (;;) {
-    const status = await engineStatus(session.client);
-    const model = String((status['settings'] as Record<string, unknown> | undefined)?.['model'] ?? '');
-    if (status['error']) {
-      session.status.set({ kind: 'error', message: String(status['error']) });
-      session.output.appendLine(`model error: ${String(status['error'])}`);
-      return;
+  try {
+    while (!(await showModelState(session))) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    if (status['ready']) {
-      session.status.set({ kind: 'idle', model: String(status['model'] ?? model), candidate: '' });
-      return;
-    }
-    session.status.set({ kind: 'loading', model });
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  } catch (error) {
+    // The client stopped or the server went away: the error handler has said why.
+    session.output.appendLine(`engine status unavailable: ${String(error)}`);
   }
+}
+
+/** Show the model's state; true once it is settled (ready or failed). */
+async function showModelState(session: Session): Promise<boolean> {
+  const status = await engineStatus(session.client);
+  const settings = status['settings'] as Record<string, unknown> | undefined;
+  const model = String(status['model'] ?? settings?.['model'] ?? '');
+  if (status['error']) {
+    session.status.set({ kind: 'error', message: String(status['error']) });
+    session.output.appendLine(`model error: ${String(status['error'])}`);
+    return true;
+  }
+  if (status['ready']) {
+    session.status.set({ kind: 'idle', model, candidate: '' });
+    return true;
+  }
+  session.status.set({ kind: 'loading', model });
+  return false;
 }
 
 async function engineStatus(client: LanguageClient): Promise<Record<string, unknown>> {

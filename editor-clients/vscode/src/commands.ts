@@ -12,20 +12,42 @@ import { candidateActions, CandidateAction, pickLabel } from './candidates';
 import { Session } from './client';
 import { codeActionParams, FUNCTION_ACTIONS, FunctionAction, GENERATE_TITLE, runSelectionParams } from './requests';
 
-/** Register every command; `restart` is supplied by the extension (it owns the client's life). */
-export function registerCommands(session: Session, restart: () => Promise<void>): vscode.Disposable[] {
+/** What the commands need from the extension: the running session, if any. */
+export interface Host {
+  output: vscode.LogOutputChannel;
+  /** The session, or undefined after a failed start (the user has been told why). */
+  session(): Session | undefined;
+  /** Tell the user again why there is no server, and how to fix it. */
+  explainMissing(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+type Handler = (session: Session) => Promise<void>;
+
+const HANDLERS: Record<string, Handler> = {
+  'lspCodegen.generateFromComment': generateFromComment,
+  'lspCodegen.showCandidates': showCandidates,
+  'lspCodegen.runSelection': runSelection,
+  'lspCodegen.optimize': (session) => functionAction(session, 'optimize'),
+  'lspCodegen.explain': (session) => functionAction(session, 'explain'),
+  'lspCodegen.writeTests': (session) => functionAction(session, 'writeTests'),
+  'lspCodegen.nextCandidate': (session) => cycleInline(session, 1),
+  'lspCodegen.previousCandidate': (session) => cycleInline(session, -1),
+};
+
+/** Register every contributed command; without a server they explain why and how to fix it. */
+export function registerCommands(host: Host): vscode.Disposable[] {
   const register = vscode.commands.registerCommand;
+  const needingServer = Object.entries(HANDLERS).map(([id, handler]) =>
+    register(id, async () => {
+      const session = host.session();
+      await (session === undefined ? host.explainMissing() : handler(session));
+    }),
+  );
   return [
-    register('lspCodegen.generateFromComment', () => generateFromComment(session)),
-    register('lspCodegen.showCandidates', () => showCandidates(session)),
-    register('lspCodegen.runSelection', () => runSelection(session)),
-    register('lspCodegen.optimize', () => functionAction(session, 'optimize')),
-    register('lspCodegen.explain', () => functionAction(session, 'explain')),
-    register('lspCodegen.writeTests', () => functionAction(session, 'writeTests')),
-    register('lspCodegen.nextCandidate', () => cycleInline(session, 1)),
-    register('lspCodegen.previousCandidate', () => cycleInline(session, -1)),
-    register('lspCodegen.showOutput', () => session.output.show(true)),
-    register('lspCodegen.restart', restart),
+    ...needingServer,
+    register('lspCodegen.showOutput', () => host.output.show(true)),
+    register('lspCodegen.restart', () => host.restart()),
   ];
 }
 
