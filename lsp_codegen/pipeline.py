@@ -6,11 +6,14 @@ Shared by the language server and the `generate` command; knows nothing of LSP.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lsp_codegen.config import Settings
+from lsp_codegen.context.bounded import bounded_insertion
 from lsp_codegen.context.fim import detect_fim
 from lsp_codegen.context.prompt import build_prompt
 from lsp_codegen.context.types import Insertion, Mode, Prompt
@@ -33,6 +36,10 @@ from lsp_codegen.ranking.score import (
 )
 from lsp_codegen.sandbox.sandbox import Sandbox
 from lsp_codegen.sandbox.types import Check, RunResult
+
+# Ranking parses documents: off the event loop (cancels and other requests keep
+# flowing), one at a time (tree-sitter parsers are shared and not thread-safe).
+_RANKING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-ranking")
 
 # Finish reasons after which a candidate's last line may be incomplete.
 _INTERRUPTED = frozenset({"length", "time", "cancelled"})
@@ -137,7 +144,9 @@ async def generate(
         if on_update is not None:
             on_update(update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
-    ranking = rank_all(candidates, insertion, lint=lint)
+    ranking = await asyncio.get_running_loop().run_in_executor(
+        _RANKING, functools.partial(rank_all, candidates, bounded_insertion(insertion), lint=lint)
+    )
     checks = examples_for(insertion) if sandbox is not None else []
     if sandbox is not None and checks:
         runs = await run_examples(ranking, insertion, checks, sandbox, on_progress)

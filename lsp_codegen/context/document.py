@@ -28,6 +28,13 @@ class Document:
         """Line offsets of `text`, computed on first use."""
         return LineIndex(self.text)
 
+    def with_version(self, version: int) -> Document:
+        """The same text under a new version number (its line index is kept)."""
+        document = dataclasses.replace(self, version=version)
+        if "line_index" in self.__dict__:
+            document.__dict__["line_index"] = self.line_index
+        return document
+
     def apply_change(
         self,
         start: Position | None,
@@ -48,8 +55,10 @@ class Document:
         begin = index.offset_at(start[0], start[1], encoding)
         finish = index.offset_at(end[0], end[1], encoding)
         begin, finish = min(begin, finish), max(begin, finish)
-        text = self.text[:begin] + new_text + self.text[finish:]
-        return dataclasses.replace(self, text=text)
+        edited = index.edited(begin, finish, new_text)
+        document = dataclasses.replace(self, text=edited.text)
+        document.__dict__["line_index"] = edited  # cached_property's slot: no rescan
+        return document
 
 
 class DocumentStore:
@@ -82,7 +91,7 @@ class DocumentStore:
                 document = document.apply_change(
                     change_range[0], change_range[1], new_text, encoding
                 )
-        document = dataclasses.replace(document, version=version)
+        document = document.with_version(version)
         self._documents[uri] = document
         return document
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from array import array
 from collections.abc import Sequence
 from typing import overload
 
@@ -116,12 +117,53 @@ def _single_terminator(text: str) -> str | None:
     return None
 
 
+def _spliced(
+    old: array[int], first: int, after: int, base: int, region: list[int], delta: int
+) -> array[int]:
+    """old[:first] + (region shifted by base) + (old[after:] shifted by delta)."""
+    result = old[:first]
+    result.extend(value + base for value in region)
+    tail = old[after:]
+    if delta:
+        result.extend(value + delta for value in tail)
+    else:
+        result.extend(tail)
+    return result
+
+
 class LineIndex:
     """Line start offsets of one text, computed once; converts positions and offsets."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts, self._ends = _line_bounds(text)
+        starts, ends = _line_bounds(text)
+        # Machine-int arrays: copying them on an edit is a memcpy, not a million increfs.
+        self._starts, self._ends = array("q", starts), array("q", ends)
+
+    def edited(self, begin: int, finish: int, inserted: str) -> LineIndex:
+        """The index of this text with text[begin:finish] replaced by `inserted`.
+
+        Only the lines around the edit are scanned again; the rest are copied
+        (shifted), so a keystroke in a huge document costs no full rescan.
+        """
+        text = self.text[:begin] + inserted + self.text[finish:]
+        delta = len(inserted) - (finish - begin)
+        # From the start of the line before the edit to the start of the second
+        # line after it: both ends sit next to untouched text, so they stay line
+        # starts whatever terminators the edit creates or joins (CR + LF).
+        first = max(self.line_of(begin) - 1, 0)
+        after = self.line_of(finish) + 2
+        region_start = self._starts[first]
+        region_end = self._starts[after] + delta if after < len(self._starts) else len(text)
+        starts, ends = _line_bounds(text[region_start:region_end])
+        if after < len(self._starts):
+            starts.pop()  # the region's last "line" is the start of line `after`
+            ends.pop()
+        index = LineIndex.__new__(LineIndex)
+        index.text = text
+        index._starts = _spliced(self._starts, first, after, region_start, starts, delta)
+        index._ends = _spliced(self._ends, first, after, region_start, ends, delta)
+        return index
 
     @property
     def line_count(self) -> int:
