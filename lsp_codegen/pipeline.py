@@ -21,6 +21,8 @@ from lsp_codegen.engine.base import (
     CancelToken,
     CandidateUpdate,
     Engine,
+    EngineError,
+    EngineFault,
     GenerationRequest,
 )
 from lsp_codegen.ranking.examples import examples_for
@@ -138,11 +140,7 @@ async def generate(
     """
     started = time.monotonic()
     prompt = prepare_prompt(engine, insertion, settings)
-    collected: dict[int, _Collected] = {}
-    async for update in engine.stream(make_request(prompt, settings), cancel):
-        collected.setdefault(update.index, _Collected()).add(update)
-        if on_update is not None:
-            on_update(update)
+    collected = await _collect(engine, make_request(prompt, settings), cancel, on_update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
     ranking = await asyncio.get_running_loop().run_in_executor(
         _RANKING, functools.partial(rank_all, candidates, bounded_insertion(insertion), lint=lint)
@@ -159,6 +157,23 @@ async def generate(
         rejected=ranking.rejected,
         examples=len(checks),
     )
+
+
+async def _collect(
+    engine: Engine, request: GenerationRequest, cancel: CancelToken, on_update: OnUpdate | None
+) -> dict[int, _Collected]:
+    """Every candidate's streamed pieces; an unexpected engine error becomes EngineFault."""
+    collected: dict[int, _Collected] = {}
+    try:
+        async for update in engine.stream(request, cancel):
+            collected.setdefault(update.index, _Collected()).add(update)
+            if on_update is not None:
+                on_update(update)
+    except EngineError:
+        raise
+    except Exception as error:
+        raise EngineFault(f"{type(error).__name__}: {error}") from error
+    return collected
 
 
 async def run_examples(

@@ -136,3 +136,7 @@ class Engine(Protocol):
 
 class EngineError(RuntimeError):
     """A failure a user can act on; the message names what to change."""
+
+
+class EngineFault(EngineError):
+    """The engine itself broke mid-generation (a model error, out of memory): restart it."""

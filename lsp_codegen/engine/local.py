@@ -117,6 +117,12 @@ class LocalEngine:
         self._stats.active += 1
         try:
             run_decode(self._setup, request, cancel, emit)
+        except Exception:
+            raise
+        except BaseException as error:
+            # SystemExit or KeyboardInterrupt in the worker must not reach the
+            # event loop as themselves: they would stop the whole server.
+            raise RuntimeError(f"the engine worker stopped: {error!r}") from error
         finally:
             self._stats.active -= 1
             if cancel.cancelled:

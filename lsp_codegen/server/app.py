@@ -15,6 +15,7 @@ from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
 from lsp_codegen.server.protocol import CodegenProtocol
 from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.sandbox_host import SandboxHost
+from lsp_codegen.server.supersede import LatestRequests
 from lsp_codegen.server.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class CodegenServer(LanguageServer):
         self.tasks = BackgroundTasks()
         self.models = ModelHost(self, engine_factory)
         self.results = RecentResults()
+        self.inline_requests = LatestRequests()
         self.sandboxes = SandboxHost(self)
         self.closing = False  # set at shutdown: background work must not write any more
 

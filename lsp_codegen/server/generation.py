@@ -10,9 +10,10 @@ import logging
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.types import Insertion
-from lsp_codegen.engine.base import CancelToken, Engine
+from lsp_codegen.engine.base import CancelToken, Engine, EngineError, EngineFault
 from lsp_codegen.pipeline import GenerationResult, generate
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.errors import request_failed
 from lsp_codegen.server.progress import WorkProgress
 from lsp_codegen.server.results import Generated
 
@@ -35,6 +36,11 @@ async def run_generation(
             result = await generate(engine, insertion, server.settings, cancel)
         else:
             result = await _generate_thoroughly(server, engine, insertion, cancel, progress)
+    except EngineFault as fault:
+        server.models.engine_failed(engine, fault)
+        raise request_failed(f"the model failed ({fault}); it is being restarted") from fault
+    except EngineError as error:
+        raise request_failed(str(error)) from error
     finally:
         # Reached on $/cancelRequest too: the awaiting task is cancelled and
         # the engine must stop at its next decode step.

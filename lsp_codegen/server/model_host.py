@@ -75,6 +75,16 @@ class ModelHost:
         except EngineError as error:
             raise request_failed(f"the model is not available: {error}") from error
 
+    def engine_failed(self, engine: Engine, error: BaseException) -> None:
+        """`engine` broke mid-generation: load a fresh one (the broken one is closed after)."""
+        if self.current() is not engine or self._server.closing:
+            return  # already being replaced, or shutting down
+        self._server.notify_user(
+            f"lsp-codegen: the model failed ({error}); restarting it", error=True
+        )
+        self._key = None
+        self.ensure_loaded(self._server.settings)
+
     def current(self) -> Engine | None:
         """The engine if it is ready now, else None (never waits)."""
         loading = self._loading

@@ -22,10 +22,10 @@ def frame(body: bytes) -> bytes:
 class RawServer:
     """`lsp-codegen serve` on pipes; responses are collected by a reader thread."""
 
-    def __init__(self, *extra_args: str) -> None:
+    def __init__(self, *extra_args: str, command: list[str] = SERVE) -> None:
         self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen(
-            [*SERVE, *extra_args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log
+            [*command, *extra_args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log
         )
         self.anonymous: list[dict[str, Any]] = []  # error responses with "id": null
         self.responses: dict[object, dict[str, Any]] = {}

@@ -25,6 +25,7 @@ def register(server: CodegenServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
+        ls.inline_requests.cancel(params.text_document.uri)
 
 
 def _change(

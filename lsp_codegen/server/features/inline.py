@@ -21,7 +21,9 @@ def register(server: CodegenServer) -> None:
     ) -> types.InlineCompletionList | None:
         if not ls.settings.inline.enabled:
             return None
-        generated = await generate_at(ls, params.text_document.uri, params.position)
+        uri = params.text_document.uri
+        with ls.inline_requests.claim(uri):
+            generated = await generate_at(ls, uri, params.position)
         if generated is None:
             return types.InlineCompletionList(items=[])
         return types.InlineCompletionList(items=inline_items(ls, generated))

@@ -1,0 +1,41 @@
+"""One in-flight request per document: a newer one cancels the older.
+
+An editor asks for inline completion on nearly every keystroke; an answer for
+the text of three keystrokes ago is useless, and computing it delays the one
+the user waits for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class LatestRequests:
+    """The running request task for each key (a document URI)."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, asyncio.Task[object]] = {}
+
+    @contextmanager
+    def claim(self, key: str) -> Iterator[None]:
+        """Run the current task as the request for `key`, cancelling the one it supersedes."""
+        task = asyncio.current_task()
+        assert task is not None, "claim() runs inside a request task"
+        self.cancel(key)
+        self._tasks[key] = task
+        try:
+            yield
+        finally:
+            if self._tasks.get(key) is task:
+                del self._tasks[key]
+
+    def cancel(self, key: str) -> None:
+        """Cancel the request running for `key`, if any (it answers RequestCancelled)."""
+        previous = self._tasks.pop(key, None)
+        if previous is not None and previous is not asyncio.current_task():
+            previous.cancel()
+
+    def __len__(self) -> int:
+        return len(self._tasks)
