@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck bench install sandbox-deps editor-deps llamacpp-deps clean
+.PHONY: demo test test-fast lint typecheck fuzz bench install sandbox-deps editor-deps llamacpp-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Random, mutated and broken LSP traffic against the real server (a 25 s smoke runs in `make test`).
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.fuzz_lsp --seconds $(FUZZ_SECONDS)
 
 bench: $(STAMP) llamacpp-deps
 	$(BIN)/python bench/throughput.py
