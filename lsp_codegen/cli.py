@@ -159,15 +159,12 @@ def _serve(args: argparse.Namespace) -> int:
 
         return serve_tcp(*_host_port(args.tcp), args.max_message_bytes)
     from lsp_codegen.server.app import create_server
+    from lsp_codegen.server.transport import serve_stdio, serve_websocket
 
     server = create_server()
     if args.ws:
-        server.start_ws(*_host_port(args.ws))
-    else:
-        from lsp_codegen.server.transport import serve_stdio
-
-        return serve_stdio(server, args.max_message_bytes)
-    return 0
+        return serve_websocket(server, *_host_port(args.ws), args.max_message_bytes)
+    return serve_stdio(server, args.max_message_bytes)
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ import threading
 from typing import BinaryIO
 
 from lsprotocol import types
-from pygls.io_ import StdoutWriter
+from pygls.io_ import StdoutWriter, WebSocketWriter
 
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.framing import (
@@ -109,6 +109,41 @@ def serve_stdio(server: CodegenServer, max_content_length: int = DEFAULT_MAX_CON
     except BrokenPipeError:
         log.error("the client closed its end of the connection")
         return 1
+
+
+def serve_websocket(
+    server: CodegenServer,
+    host: str,
+    port: int,
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH,
+) -> int:
+    """Serve one client at a time over a WebSocket; one LSP message per frame."""
+    from websockets.asyncio.server import ServerConnection, serve
+    from websockets.exceptions import ConnectionClosed
+
+    protocol = server.protocol
+    assert isinstance(protocol, CodegenProtocol)
+
+    async def connection(websocket: ServerConnection) -> None:
+        protocol.set_writer(WebSocketWriter(websocket), include_headers=False)
+        try:
+            async for data in websocket:
+                body = data.encode() if isinstance(data, str) else data
+                protocol.receive(body)
+        except ConnectionClosed:
+            log.info("the WebSocket client disconnected")
+        await server.release()
+        stopped.set()
+
+    async def run() -> None:
+        async with serve(connection, host, port, max_size=max_content_length) as listener:
+            log.info("serving LSP on ws://%s:%d", host, port)
+            await stopped.wait()
+            listener.close()
+
+    stopped = asyncio.Event()
+    asyncio.run(run())
+    return 0
 
 
 def _report(server: CodegenServer, message: str) -> None:
