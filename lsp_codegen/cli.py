@@ -1,4 +1,4 @@
-"""The `lsp-codegen` command: serve, generate, doctor, eval."""
+"""The `lsp-codegen` command: serve, generate, doctor, eval, stats."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_generate(commands)
     _add_doctor(commands)
     _add_eval(commands)
+    _add_stats(commands)
     return parser
 
 
@@ -106,6 +107,17 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     evaluate.set_defaults(run=_eval)
 
 
+def _add_stats(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stats = commands.add_parser(
+        "stats", help="acceptance rate and latency from the local statistics (never sent anywhere)"
+    )
+    stats.add_argument(
+        "--since", type=_positive_float, metavar="DAYS", help="only the last DAYS days"
+    )
+    stats.add_argument("--file", help="the statistics file (default: the user cache dir's)")
+    stats.set_defaults(run=_stats)
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -183,3 +195,9 @@ def _eval(args: argparse.Namespace) -> int:
     from lsp_codegen.commands.eval import run_eval
 
     return run_eval(args)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from lsp_codegen.commands.stats import run_stats
+
+    return run_stats(args)

@@ -151,6 +151,24 @@ class PythonSettings:
 
 
 @dataclass(frozen=True)
+class ContextSettings:
+    """Context from other open documents, placed before the current file in the prompt."""
+
+    # The most other documents to take a snippet from (0 = none), same language first.
+    other_files: int = _setting(3, "otherFiles", _integer(0, 16))
+    # Their share of `contextTokens`; fixed, so typing never changes them (KV reuse).
+    other_files_share: float = _setting(0.25, "otherFilesShare", _number(0, 0.75))
+
+
+@dataclass(frozen=True)
+class StatsSettings:
+    """Local acceptance statistics (shown, accepted, partial accepts, latency)."""
+
+    # Written under the user cache dir, never sent anywhere; $LSP_CODEGEN_STATS=off also stops it.
+    enabled: bool = _setting(True, "enabled", _flag())
+
+
+@dataclass(frozen=True)
 class RemoteSettings:
     """An OpenAI-compatible server (vLLM, TGI, llama.cpp's server, Ollama) for `engine: remote`."""
 
@@ -197,6 +215,17 @@ class Settings:
     remote: RemoteSettings = field(
         default_factory=RemoteSettings,
         metadata={"wire": "remote", "rule": _section('{"url": "http://127.0.0.1:8080/v1"}')},
+    )
+    context: ContextSettings = field(
+        default_factory=ContextSettings,
+        metadata={
+            "wire": "context",
+            "rule": _section('{"otherFiles": 3, "otherFilesShare": 0.25}'),
+        },
+    )
+    stats: StatsSettings = field(
+        default_factory=StatsSettings,
+        metadata={"wire": "stats", "rule": _section('{"enabled": false}')},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ import pytest
 from tests.tiny_model import build_line_model, build_tiny_model
 
 SCRIPT = "    return 1\n"
+
+# Servers and commands started by tests must not add to the user's own acceptance
+# statistics; tests of the statistics switch them on with a temporary cache dir.
+os.environ.setdefault("LSP_CODEGEN_STATS", "off")
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.supersede import LatestRequests
 from lsp_codegen.server.tasks import BackgroundTasks
+from lsp_codegen.server.usage import UsageLog
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class CodegenServer(LanguageServer):
         self.results = RecentResults()
         self.inline_requests = LatestRequests()
         self.sandboxes = SandboxHost(self)
+        self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)
         self.closing = False  # set at shutdown: background work must not write any more
 
     @property

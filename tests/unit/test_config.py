@@ -37,6 +37,8 @@ DEFAULT_WIRE = {
         "timeoutMs": 10000,
         "maxConcurrent": 4,
     },
+    "context": {"otherFiles": 3, "otherFilesShare": 0.25},
+    "stats": {"enabled": True},
 }
 
 
@@ -264,3 +266,13 @@ def test_python_interpreter_setting() -> None:
     assert settings.python.interpreter == "/opt/py/bin/python" and messages == []
     settings, messages = parse_settings({"python": {"interpreter": 3}})
     assert settings.python.interpreter == "" and "`python.interpreter`" in messages[0]
+
+
+def test_context_and_stats_sections_overlay_and_fall_back() -> None:
+    raw = {"context": {"otherFiles": 0, "otherFilesShare": 0.9}, "stats": {"enabled": False}}
+    settings, problems = parse_settings(raw)
+    assert settings.context.other_files == 0
+    assert settings.context.other_files_share == 0.25  # 0.9 is out of range: default kept
+    assert settings.stats.enabled is False
+    assert len(problems) == 1
+    assert "`context.otherFilesShare`" in problems[0]

@@ -11,6 +11,7 @@ from lsprotocol import types
 from lsp_codegen.config import to_wire
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.errors import invalid_params
+from lsp_codegen.stats.acceptance import Acceptance, BadAcceptance, parse_acceptance
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ ACCEPTED = "lsp-codegen.accepted"
 ENGINE_STATUS = "lsp-codegen.engineStatus"
 GENERATE_FROM_COMMENT = "lsp-codegen.generateFromComment"
 DOCUMENT_STATE = "lsp-codegen.documentState"
+PARTIALLY_ACCEPTED = "lsp-codegen.partiallyAccepted"
 
 
 def register(server: CodegenServer) -> None:
@@ -25,8 +27,12 @@ def register(server: CodegenServer) -> None:
 
     @server.command(ACCEPTED)
     def accepted(ls: CodegenServer, *arguments: Any) -> None:
-        # Local only: recorded in the log, never sent anywhere.
-        log.info("accepted: %s", arguments)
+        # Local only: a statistics record (language, candidate index), never sent anywhere.
+        ls.usage.accepted(_acceptance(ACCEPTED, arguments, partial=False))
+
+    @server.command(PARTIALLY_ACCEPTED)
+    def partially_accepted(ls: CodegenServer, *arguments: Any) -> None:
+        ls.usage.partially_accepted(_acceptance(PARTIALLY_ACCEPTED, arguments, partial=True))
 
     @server.command(ENGINE_STATUS)
     def engine_status(ls: CodegenServer, *arguments: Any) -> dict[str, object]:
@@ -65,3 +71,10 @@ def register(server: CodegenServer) -> None:
             types.ApplyWorkspaceEditParams(edit=edit, label="Generate code from comment")
         )
         return bool(response.applied)
+
+
+def _acceptance(command: str, arguments: tuple[Any, ...], *, partial: bool) -> Acceptance:
+    try:
+        return parse_acceptance(arguments, partial=partial)
+    except BadAcceptance as error:
+        raise invalid_params(f"{command}: {error}") from error

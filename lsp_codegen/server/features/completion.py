@@ -8,6 +8,7 @@ from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.features.inline import accepted_command, generate_at
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.results import Generated
+from lsp_codegen.server.usage import records_shown
 
 _LABEL_LENGTH = 60
 
@@ -16,6 +17,7 @@ def register(server: CodegenServer) -> None:
     """Register the completion provider."""
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    @records_shown("completion")
     async def completion(ls: CodegenServer, params: types.CompletionParams) -> types.CompletionList:
         generated = await generate_at(ls, params.text_document.uri, params.position)
         items = [] if generated is None else completion_items(ls, generated)

@@ -10,12 +10,14 @@ from lsp_codegen.server.features.commands import ACCEPTED
 from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_offset, to_position
 from lsp_codegen.server.results import Generated
+from lsp_codegen.server.usage import records_shown
 
 
 def register(server: CodegenServer) -> None:
     """Register the inline completion provider (with options, so it is advertised)."""
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    @records_shown("inline")
     async def inline_completion(
         ls: CodegenServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:

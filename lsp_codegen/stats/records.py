@@ -1,0 +1,100 @@
+"""One statistics record per event, and its JSON-lines form.
+
+A record carries the document's language id, counts and a latency — nothing that
+identifies a file or its text (no URI, path, name or code).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+Event = Literal["shown", "accepted", "partial"]
+Kind = Literal["inline", "completion"]
+EVENTS: tuple[Event, ...] = ("shown", "accepted", "partial")
+KINDS: tuple[Kind, ...] = ("inline", "completion")
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Record:
+    """One event: a result answered (`shown`), an accept, or a partial accept."""
+
+    event: Event
+    time: float  # seconds since the epoch
+    language: str  # the document's LSP languageId ("unknown" when it was closed)
+    kind: Kind | None = None  # shown: which request answered
+    latency_ms: float | None = None  # shown: request received → answer sent
+    candidates: int | None = None  # shown: how many items the answer held
+    candidate: int | None = None  # accepted / partial: the candidate's index
+    accepted_length: int | None = None  # partial: characters accepted
+
+
+_WIRE = {
+    "event": "event",
+    "time": "time",
+    "language": "language",
+    "kind": "kind",
+    "latency_ms": "latencyMs",
+    "candidates": "candidates",
+    "candidate": "candidate",
+    "accepted_length": "acceptedLength",
+}
+
+
+def to_line(record: Record) -> str:
+    """The record as one line of JSON (fields that are None are left out)."""
+    data: dict[str, object] = {"v": FORMAT_VERSION}
+    for name, wire in _WIRE.items():
+        value = getattr(record, name)
+        if value is not None:
+            data[wire] = value
+    return json.dumps(data, separators=(",", ":")) + "\n"
+
+
+def from_line(line: str) -> Record | None:
+    """The record on one line, or None when the line is not a valid record."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return _record(data)
+    except ValueError:
+        return None
+
+
+def _record(data: dict[str, object]) -> Record:
+    event = next((e for e in EVENTS if e == data.get("event")), None)
+    if event is None:
+        raise ValueError("event")
+    time, language = data.get("time"), data.get("language")
+    if isinstance(time, bool) or not isinstance(time, int | float):
+        raise ValueError("time")
+    if not isinstance(language, str):
+        raise ValueError("language")
+    return Record(
+        event=event,
+        time=float(time),
+        language=language,
+        kind=next((k for k in KINDS if k == data.get("kind")), None),
+        latency_ms=_number(data.get("latencyMs")),
+        candidates=_count(data.get("candidates")),
+        candidate=_count(data.get("candidate")),
+        accepted_length=_count(data.get("acceptedLength")),
+    )
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
