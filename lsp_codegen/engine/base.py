@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -74,6 +75,9 @@ class CancelToken:
         return self._event.is_set()
 
 
+_HISTORY = 500
+
+
 @dataclass
 class EngineStats:
     """Counters an engine keeps so cancellation and load can be observed from outside."""
@@ -82,7 +86,10 @@ class EngineStats:
     active: int = 0
     decode_steps: int = 0
     # Decode steps each cancelled generation ran after its cancel flag was set.
-    steps_after_cancel: list[int] = field(default_factory=list)
+    # Recent history only (bounded: a long session must not grow memory).
+    steps_after_cancel: deque[int] = field(default_factory=lambda: deque(maxlen=_HISTORY))
+    # (prompt tokens, tokens actually computed) per prefill: reuse shows as fewer computed.
+    prefills: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=_HISTORY))
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-friendly copy."""
@@ -90,7 +97,11 @@ class EngineStats:
             "generations": self.generations,
             "active": self.active,
             "decodeSteps": self.decode_steps,
-            "stepsAfterCancel": list(self.steps_after_cancel[-50:]),
+            "stepsAfterCancel": list(self.steps_after_cancel)[-50:],
+            "prefills": [
+                {"prompt": prompt, "computed": computed}
+                for prompt, computed in list(self.prefills)[-50:]
+            ],
         }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -37,6 +37,18 @@ class _Row:
 
 
 @dataclass
+class PrefixCache:
+    """The key/value cache of the last prompt (one row), kept between requests.
+
+    Typing on one line changes only the end of the prompt: the next prefill
+    computes just the tokens after the longest common token prefix.
+    """
+
+    ids: list[int] = field(default_factory=list)
+    cache: DynamicCache | None = None
+
+
+@dataclass
 class DecodeSetup:
     """What the loop needs besides the request."""
 
@@ -46,15 +58,53 @@ class DecodeSetup:
     eos_ids: frozenset[int]
     context_length: int
     stats: EngineStats
+    prefix: PrefixCache = field(default_factory=PrefixCache)
 
 
-def prompt_ids(setup: DecodeSetup, request: GenerationRequest) -> torch.Tensor:
+def prompt_ids(setup: DecodeSetup, request: GenerationRequest) -> list[int]:
     """Tokenize the prompt, keeping its end when it would overflow the context."""
     ids: list[int] = setup.tokenizer(request.prompt, add_special_tokens=True)["input_ids"]
     room = max(1, setup.context_length - request.max_new_tokens)
-    if len(ids) > room:
-        ids = ids[-room:]
-    return torch.tensor([ids], device=setup.device)
+    return ids[-room:] if len(ids) > room else ids
+
+
+def prefill(setup: DecodeSetup, ids: list[int], rows: int) -> tuple[torch.Tensor, DynamicCache]:
+    """Read the prompt, reusing the cached common prefix; logits and a cache for `rows` rows."""
+    kept = setup.prefix
+    common = _common_length(kept.ids, ids) if kept.cache is not None else 0
+    common = min(common, len(ids) - 1)  # at least one token to read: its logits start decoding
+    cache = kept.cache if common > 0 and kept.cache is not None else DynamicCache()
+    if common > 0:
+        cache.crop(common - cache.get_seq_length())
+    else:
+        common = 0
+    setup.prefix = PrefixCache()  # until this prefill completes, nothing valid is kept
+    new_ids = torch.tensor([ids[common:]], device=setup.device)
+    logits = _forward(setup, new_ids, cache)
+    setup.stats.prefills.append((len(ids), len(ids) - common))
+    setup.prefix = PrefixCache(ids, cache)
+    # Every candidate continues the same prompt: its keys and values once per row.
+    return logits.expand(rows, -1), _repeated(cache, rows)
+
+
+def _repeated(cache: DynamicCache, rows: int) -> DynamicCache:
+    """A new cache holding `cache`'s keys and values once per row (`cache` is unchanged)."""
+    per_layer = []
+    for layer in cache.layers:
+        keys, values = layer.keys, layer.values  # type: ignore[union-attr]
+        assert keys is not None and values is not None
+        per_layer.append((keys.repeat_interleave(rows, 0), values.repeat_interleave(rows, 0)))
+    return DynamicCache(ddp_cache_data=per_layer)
+
+
+def _common_length(old: list[int], new: list[int]) -> int:
+    """Length of the longest common prefix of two token lists."""
+    length = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
 
 
 def run_decode(
@@ -63,17 +113,15 @@ def run_decode(
     """Generate every candidate of `request`, emitting one update per new token."""
     ids = prompt_ids(setup, request)
     n = request.num_candidates
-    anchor = int(ids[0, -1])
+    anchor = ids[-1]
     rows = [_Row(i, IncrementalDetokenizer(setup.tokenizer, anchor)) for i in range(n)]
     deadline = time.monotonic() + request.max_time_s
     generator = _generator(request.seed, setup.device)
     greedy = torch.tensor([i == 0 for i in range(n)], device=setup.device)
     with torch.inference_mode():
-        cache = DynamicCache(config=setup.model.config)
-        logits = _forward(setup, ids, cache)
-        # One prefill serves every candidate: copy its KV cache N times.
-        cache.batch_repeat_interleave(n)
-        logits = logits.expand(n, -1)
+        # A full (not sliding-window) cache: any prefix of it can be reused; the
+        # model's attention masks still apply each layer's window.
+        logits, cache = prefill(setup, ids, n)
         for step in range(request.max_new_tokens):
             if _interrupted(cancel, deadline, rows, emit):
                 break
