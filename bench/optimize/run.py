@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lsp_codegen.actions.optimize import CHANGED, OptimizeReport, optimize
 from lsp_codegen.actions.target import Target, target_at
-from lsp_codegen.config import Settings
+from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.engine.base import Engine
 from lsp_codegen.sandbox import create_sandbox, find_interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
@@ -94,10 +94,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=4, help="rewrites per function")
     parser.add_argument("--model", default="default")
+    parser.add_argument("--engine", default="local", help="the `engine` setting")
     parser.add_argument("--only", help="one function's name")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
-    settings = dataclasses.replace(Settings(), model=args.model, num_candidates=args.n)
+    wire = {"model": args.model, "numCandidates": args.n, "engine": args.engine}
+    settings, problems = parse_settings(wire, Settings())
+    for problem in problems:
+        print(problem, file=sys.stderr)
     engine = load_engine(settings, lambda message: print(message, file=sys.stderr))
     try:
         rows = asyncio.run(bench(engine, settings, args.only))
