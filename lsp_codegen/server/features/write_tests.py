@@ -32,6 +32,8 @@ async def run(ls: CodegenServer, request: ActionRequest) -> ActionOutcome:
     document, target = request.document, request.target
     if target is None:
         raise invalid_params("Write tests works on a top-level Python function")
+    if not to_fs_path(document.uri):
+        raise invalid_params("Write tests needs the module saved as a file (a file: URI)")
     progress = WorkProgress(ls, "lsp-codegen: write tests")
     await progress.begin(f"writing tests for {target.name}…")
     try:
@@ -51,7 +53,7 @@ async def run(ls: CodegenServer, request: ActionRequest) -> ActionOutcome:
 def _edit(
     ls: CodegenServer, document: Document, tests: list[GeneratedTest], function: str
 ) -> types.WorkspaceEdit:
-    source = Path(to_fs_path(document.uri) or document.uri)
+    source = Path(to_fs_path(document.uri) or "")
     root = Path(ls.workspace.root_path) if ls.workspace.root_path else source.parent
     path = Path(path_for_tests(root, source))
     module = module_name(root, source)
