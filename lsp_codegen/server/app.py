@@ -10,7 +10,9 @@ from pygls.lsp.server import LanguageServer
 from lsp_codegen import __version__
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.context.document import Document, DocumentStore
+from lsp_codegen.server.debounce import TypingRhythm
 from lsp_codegen.server.errors import invalid_params
+from lsp_codegen.server.inline_cache import ShownSuggestions
 from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
 from lsp_codegen.server.protocol import CodegenProtocol
 from lsp_codegen.server.results import RecentResults
@@ -33,6 +35,8 @@ class CodegenServer(LanguageServer):
         self.models = ModelHost(self, engine_factory)
         self.results = RecentResults()
         self.inline_requests = LatestRequests()
+        self.shown = ShownSuggestions()
+        self.rhythm = TypingRhythm()
         self.sandboxes = SandboxHost(self)
         self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)
         self.closing = False  # set at shutdown: background work must not write any more

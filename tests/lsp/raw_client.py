@@ -78,6 +78,16 @@ class RawServer:
         params = {"command": "lsp-codegen.engineStatus", "arguments": []}
         return self.request("workspace/executeCommand", params, timeout)
 
+    def wait_ready(self, timeout: float = 120) -> dict[str, Any]:
+        """The engine status once the model has loaded."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status: dict[str, Any] = self.alive_check(30)["result"]
+            if status["ready"]:
+                return status
+            time.sleep(0.2)
+        raise AssertionError(f"the model did not load within {timeout} s")
+
     # -- receiving -----------------------------------------------------------
     def response(self, msg_id: object, timeout: float) -> dict[str, Any] | None:
         """The response to `msg_id`, or None when none came within `timeout`."""

@@ -20,16 +20,6 @@ CONTENT_MODIFIED = -32801
 REQUEST_FAILED = -32803
 
 
-def _wait_ready(raw: RawServer, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status: dict[str, Any] = raw.alive_check(30)["result"]
-        if status["ready"]:
-            return status
-        time.sleep(0.2)
-    raise AssertionError(f"the model did not load within {timeout} s")
-
-
 def _open(raw: RawServer, text: str = PROMPT, uri: str = URI) -> None:
     document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
     raw.notify("textDocument/didOpen", {"textDocument": document})
@@ -47,7 +37,7 @@ def _inline_params(text: str = PROMPT, uri: str = URI) -> dict[str, Any]:
 def _server(model: Path, **settings: Any) -> RawServer:
     raw = RawServer()
     raw.initialize({"model": str(model), "maxNewTokens": 24, "numCandidates": 2, **settings})
-    _wait_ready(raw)
+    raw.wait_ready()
     return raw
 
 
@@ -63,12 +53,12 @@ def test_a_failing_model_gives_an_error_then_restarts(scripted_model_dir: Path, 
     raw = RawServer(fault, command=[sys.executable, "-m", "tests.lsp.faulty_server"])
     try:
         raw.initialize({"model": str(scripted_model_dir), "maxNewTokens": 24})
-        _wait_ready(raw)
+        raw.wait_ready()
         _open(raw)
         failed = raw.request("textDocument/inlineCompletion", _inline_params(), timeout=60)
         assert failed["error"]["code"] == REQUEST_FAILED
         assert "restarted" in failed["error"]["message"]
-        _wait_ready(raw)  # a fresh engine
+        raw.wait_ready()  # a fresh engine
         answer = raw.request("textDocument/inlineCompletion", _inline_params(), timeout=60)
         assert "return" in answer["result"]["items"][0]["insertText"]
         assert raw.process.poll() is None
@@ -89,7 +79,7 @@ def test_cancel_storm_answers_every_request_and_leaves_nothing_running(
     answers = [endless.response(msg_id, timeout=60) for msg_id in ids]
     assert all(answer is not None for answer in answers), "some requests were never answered"
     time.sleep(1.0)
-    status = _wait_ready(endless)
+    status = endless.wait_ready()
     assert status["active"] == 0
     # Generations that had started stopped within one decode step of their cancel.
     assert all(steps <= 1 for steps in status["stepsAfterCancel"])
@@ -135,7 +125,7 @@ def test_closing_the_document_ends_its_request(endless: RawServer) -> None:
     answer = endless.response(msg_id, timeout=5)
     assert answer is not None
     assert answer.get("error", {}).get("code") == REQUEST_CANCELLED or not answer["result"]["items"]
-    assert _wait_ready(endless)["active"] == 0
+    assert endless.wait_ready()["active"] == 0
 
 
 def _end_range(text: str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def register(server: CodegenServer) -> None:
             "ready": engine is not None,
             "error": ls.models.error,
             "settings": to_wire(ls.settings),
+            "typeThrough": {"hits": ls.shown.hits, "misses": ls.shown.misses},
         }
         if engine is not None:
             info = engine.info()

@@ -21,11 +21,14 @@ def register(server: CodegenServer) -> None:
         ls.documents.change(
             params.text_document.uri, params.text_document.version, changes, ls.encoding
         )
+        ls.rhythm.keystroke(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
         ls.inline_requests.cancel(params.text_document.uri)
+        ls.shown.forget(params.text_document.uri)
+        ls.rhythm.forget(params.text_document.uri)
 
 
 def _change(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from lsprotocol import types
 
 from lsp_codegen.context.insertion import locate_insertion
@@ -25,10 +28,35 @@ def register(server: CodegenServer) -> None:
             return None
         uri = params.text_document.uri
         with ls.inline_requests.claim(uri):
+            typed_into = _type_through(ls, uri, params.position)
+            if typed_into:
+                return types.InlineCompletionList(items=typed_into)
+            if params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked:
+                await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
+            started = time.monotonic()
             generated = await generate_at(ls, uri, params.position)
+            ls.rhythm.answered(time.monotonic() - started)
         if generated is None:
             return types.InlineCompletionList(items=[])
+        ls.shown.remember(generated)
         return types.InlineCompletionList(items=inline_items(ls, generated))
+
+
+def _type_through(
+    ls: CodegenServer, uri: str, position: types.Position
+) -> list[types.InlineCompletionItem]:
+    """Items for the rest of the shown suggestion the user is typing, without generating."""
+    document = ls.document(uri)
+    remainders = ls.shown.type_through(document, to_offset(document, position, ls.encoding))
+    at = types.Range(start=position, end=position)
+    return [
+        types.InlineCompletionItem(
+            insert_text=remainder.text,
+            range=at,
+            command=accepted_command(uri, document.version, remainder.candidate.index),
+        )
+        for remainder in remainders
+    ]
 
 
 async def generate_at(ls: CodegenServer, uri: str, position: types.Position) -> Generated | None:
