@@ -157,7 +157,7 @@ class ContextSettings:
     # The most other documents to take a snippet from (0 = none), same language first.
     other_files: int = _setting(3, "otherFiles", _integer(0, 16))
     # Their share of `contextTokens`; fixed, so typing never changes them (KV reuse).
-    other_files_share: float = _setting(0.25, "otherFilesShare", _number(0, 0.75))
+    other_files_share: float = _setting(0.25, "otherFilesShare", _number(0, 0.5))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -114,10 +114,18 @@ def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:
     )
 
 
-def prepare_prompt(engine: Engine, insertion: Insertion, settings: Settings) -> Prompt:
-    """Budget the context with the model's tokenizer and apply its FIM template."""
+def prepare_prompt(
+    engine: Engine, insertion: Insertion, settings: Settings, extra: Sequence[str] = ()
+) -> Prompt:
+    """Budget the context with the model's tokenizer and apply its FIM template.
+
+    `extra`: snippets from other open files, placed first, within their share of
+    the budget (`context.otherFilesShare`).
+    """
     fim = detect_fim(engine.tokenizer.vocabulary())
-    return build_prompt(insertion, engine.tokenizer, settings.context_tokens, fim)
+    tokens = settings.context_tokens
+    extra_tokens = int(tokens * settings.context.other_files_share)
+    return build_prompt(insertion, engine.tokenizer, tokens, fim, extra, extra_tokens)
 
 
 async def generate(
@@ -130,16 +138,18 @@ async def generate(
     sandbox: Sandbox | None = None,
     on_progress: OnProgress | None = None,
     lint: bool = False,
+    extra: Sequence[str] = (),
 ) -> GenerationResult:
     """Generate, post-process and rank candidates for `insertion`.
 
     The cheap gates (post-processing, syntax, likelihood, duplicates) always run;
     with a `sandbox`, each shown candidate also runs the examples written in the
     prompt, and `lint` adds lint findings — both for explicit actions, where a
-    user waits seconds, not for inline completion.
+    user waits seconds, not for inline completion. `extra`: snippets from other
+    open files for the start of the prompt.
     """
     started = time.monotonic()
-    prompt = prepare_prompt(engine, insertion, settings)
+    prompt = prepare_prompt(engine, insertion, settings, extra)
     collected = await _collect(engine, make_request(prompt, settings), cancel, on_update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
     ranking = await asyncio.get_running_loop().run_in_executor(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -66,11 +67,18 @@ class DocumentStore:
 
     def __init__(self) -> None:
         self._documents: dict[str, Document] = {}
+        # Recency for context from other files: uri → when it was last opened or
+        # edited (a counter), and the line of its last ranged edit.
+        self._clock = itertools.count()
+        self._touched: dict[str, int] = {}
+        self._edited_line: dict[str, int] = {}
 
     def open(self, uri: str, language_id: str, version: int, text: str) -> Document:
         """Record a newly opened document (replacing any previous one for `uri`)."""
         document = Document(uri, language_id, version, text)
         self._documents[uri] = document
+        self._touched[uri] = next(self._clock)
+        self._edited_line.pop(uri, None)
         return document
 
     def change(
@@ -93,11 +101,17 @@ class DocumentStore:
                 )
         document = document.with_version(version)
         self._documents[uri] = document
+        self._touched[uri] = next(self._clock)
+        last_range = changes[-1][0] if changes else None
+        if last_range is not None:
+            self._edited_line[uri] = last_range[0][0]  # where the last change starts
         return document
 
     def close(self, uri: str) -> None:
         """Forget `uri`; closing a document that is not open does nothing."""
         self._documents.pop(uri, None)
+        self._touched.pop(uri, None)
+        self._edited_line.pop(uri, None)
 
     def get(self, uri: str) -> Document | None:
         """The current version of `uri`, or None when it is not open."""
@@ -106,3 +120,12 @@ class DocumentStore:
     def uris(self) -> list[str]:
         """URIs of every open document."""
         return list(self._documents)
+
+    def recent(self) -> list[Document]:
+        """Every open document, the most recently opened or edited first."""
+        order = sorted(self._touched, key=self._touched.__getitem__, reverse=True)
+        return [self._documents[uri] for uri in order]
+
+    def edited_line(self, uri: str) -> int | None:
+        """The line of the last ranged edit of `uri` since it was opened; None if none."""
+        return self._edited_line.get(uri)

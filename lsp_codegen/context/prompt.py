@@ -10,7 +10,7 @@ document is never tokenized whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lsp_codegen.context.fim import FimTemplate
 from lsp_codegen.context.types import Insertion, Prompt
@@ -28,27 +28,50 @@ def build_prompt(
     tokenizer: Tokenizer,
     context_tokens: int,
     fim: FimTemplate | None,
+    extra: Sequence[str] = (),
+    extra_tokens: int = 0,
 ) -> Prompt:
     """The prompt for `insertion` within `context_tokens` tokens.
 
-    With FIM the suffix gets about a quarter of the budget and any of it left
-    unused goes to the prefix; without FIM the prefix gets it all and the suffix
-    is dropped. `Prompt.prefix` is the budgeted document prefix; the prompt text
-    continues it with `insertion.leading`.
+    `extra` (snippets from other files, see context.neighbors) comes first, fitted
+    into `extra_tokens` by `fit_snippets`; the document gets the rest. With FIM the
+    suffix gets about a quarter of that and any of it left unused goes to the
+    prefix; without FIM the prefix gets it all and the suffix is dropped.
+    `Prompt.prefix` is the budgeted document prefix; the prompt text continues it
+    with `insertion.leading`.
     """
     count = tokenizer.count
+    head = fit_snippets(extra, min(extra_tokens, context_tokens // 2), count)
     budget = context_tokens - (count(insertion.leading) if insertion.leading else 0)
+    budget -= count(head) if head else 0
     if fim is None:
         prefix = keep_tail(insertion.prefix, budget, count)
-        text = prefix + insertion.leading
-        return Prompt(text=text, prefix=prefix, suffix="", fim=False, insertion=insertion)
+        text = head + prefix + insertion.leading
+        return Prompt(text, prefix, "", False, insertion, extra=head)
     budget -= count(fim.format("", ""))
     suffix_budget = budget - int(budget * PREFIX_SHARE)
     suffix = keep_head(insertion.suffix, suffix_budget, count)
     prefix_budget = budget - (count(suffix) if suffix else 0)
     prefix = keep_tail(insertion.prefix, prefix_budget, count)
-    text = fim.format(prefix + insertion.leading, suffix)
-    return Prompt(text=text, prefix=prefix, suffix=suffix, fim=True, insertion=insertion)
+    text = fim.format(head + prefix + insertion.leading, suffix)
+    return Prompt(text, prefix, suffix, True, insertion, extra=head)
+
+
+def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens) -> str:
+    """The snippets, in order, each cut to whole lines within its share of `budget`.
+
+    Each gets an equal share of what is left, so a short one leaves more to the
+    next. A snippet cut down to its header line (or less) is dropped.
+    """
+    kept: list[str] = []
+    for position, snippet in enumerate(snippets):
+        share = budget // (len(snippets) - position)
+        text = keep_head(snippet, share, count)
+        if len(_TERMINATOR.findall(text)) < 2:
+            continue
+        kept.append(text)
+        budget -= count(text)
+    return "".join(kept)
 
 
 def keep_tail(text: str, budget: int, count: CountTokens) -> str:

@@ -52,3 +52,4 @@ class Prompt:
     fim: bool
     insertion: Insertion
     stop: tuple[str, ...] = field(default_factory=tuple)  # literal stop strings
+    extra: str = ""  # context from other files, placed before `prefix` in `text`

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from lsp_codegen.context.document import Document
+from lsp_codegen.context.neighbors import other_file_snippets
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.engine.base import CancelToken, Engine, EngineError, EngineFault
 from lsp_codegen.pipeline import GenerationResult, generate
@@ -31,11 +32,12 @@ async def run_generation(
     engine = await server.models.engine()
     cancel = CancelToken()
     progress = WorkProgress(server, "lsp-codegen: generating") if thorough else None
+    extra = other_files_context(server, document)
     try:
         if progress is None:
-            result = await generate(engine, insertion, server.settings, cancel)
+            result = await generate(engine, insertion, server.settings, cancel, extra=extra)
         else:
-            result = await _generate_thoroughly(server, engine, insertion, cancel, progress)
+            result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
     except EngineFault as fault:
         server.models.engine_failed(engine, fault)
         raise request_failed(f"the model failed ({fault}); it is being restarted") from fault
@@ -57,6 +59,7 @@ async def _generate_thoroughly(
     insertion: Insertion,
     cancel: CancelToken,
     progress: WorkProgress,
+    extra: list[str],
 ) -> GenerationResult:
     await progress.begin(f"writing {server.settings.num_candidates} candidates…")
     sandbox = await server.sandboxes.sandbox() if insertion.language == "python" else None
@@ -69,12 +72,19 @@ async def _generate_thoroughly(
             sandbox=sandbox,
             on_progress=progress.report,
             lint=insertion.language == "python",
+            extra=extra,
         )
     except BaseException:
         progress.end("stopped")
         raise
     progress.end(f"{len(result.candidates)} candidates in {result.seconds:.1f} s")
     return result
+
+
+def other_files_context(server: CodegenServer, document: Document) -> list[str]:
+    """Snippets of the other open documents for the start of `document`'s prompts."""
+    limit = server.settings.context.other_files
+    return other_file_snippets(server.documents, document, limit) if limit else []
 
 
 def is_current(server: CodegenServer, document: Document) -> bool:

@@ -15,6 +15,7 @@ def register_all(server: CodegenServer) -> None:
         function_actions,
         inline,
         lifecycle,
+        prompt_command,
         run_selection,
     )
 
@@ -27,5 +28,6 @@ def register_all(server: CodegenServer) -> None:
         commands,
         run_selection,
         function_actions,
+        prompt_command,
     ):
         module.register(server)
