@@ -9,6 +9,7 @@ document is never tokenized whole.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -41,9 +42,9 @@ def build_prompt(
     with `insertion.leading`.
     """
     count = tokenizer.count
-    head = fit_snippets(extra, min(extra_tokens, context_tokens // 2), count)
+    head, head_tokens = _fitted(tuple(extra), min(extra_tokens, context_tokens // 2), count)
     budget = context_tokens - (count(insertion.leading) if insertion.leading else 0)
-    budget -= count(head) if head else 0
+    budget -= head_tokens
     if fim is None:
         prefix = keep_tail(insertion.prefix, budget, count)
         text = head + prefix + insertion.leading
@@ -72,6 +73,13 @@ def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens) -> st
         kept.append(text)
         budget -= count(text)
     return "".join(kept)
+
+
+@functools.lru_cache(maxsize=4)
+def _fitted(snippets: tuple[str, ...], budget: int, count: CountTokens) -> tuple[str, int]:
+    # The snippets stay the same while the user types in one file: fit them once.
+    head = fit_snippets(snippets, budget, count)
+    return head, count(head) if head else 0
 
 
 def keep_tail(text: str, budget: int, count: CountTokens) -> str:
