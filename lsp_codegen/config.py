@@ -186,6 +186,10 @@ class RemoteSettings:
     )
     timeout_ms: int = _setting(10000, "timeoutMs", _integer(100, 600000))
     max_concurrent: int = _setting(4, "maxConcurrent", _integer(1, 256))
+    # Ask for per-token log-probabilities (used to rank). Cheap on vLLM, TGI and
+    # llama.cpp's C++ server; llama-cpp-python's server sorts the whole vocabulary
+    # in Python per token for them: set false there.
+    logprobs: bool = _setting(True, "logprobs", _flag())
 
 
 @dataclass(frozen=True)

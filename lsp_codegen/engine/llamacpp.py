@@ -149,22 +149,57 @@ def load_llamacpp_engine(
 def _open(path: Path, setting: str) -> Any:
     from llama_cpp import Llama
 
+    _route_llama_logs()
     threads = os.cpu_count() or 1
     try:
-        return Llama(
+        llm = Llama(
             model_path=str(path),
             n_ctx=MAX_CONTEXT,
             # llama-cpp-python defaults to half the cores; decoding is memory
             # bound but on small machines every core still helps.
             n_threads=threads,
             n_threads_batch=threads,
-            verbose=False,
+            # verbose=False would silence llama.cpp by pointing file descriptors 1
+            # and 2 at /dev/null while it loads: process-wide, so LSP messages the
+            # event loop writes to stdout meanwhile are lost. Its logs go to our
+            # logger instead (see _route_llama_logs).
+            verbose=True,
         )
     except (ValueError, RuntimeError) as error:
         raise EngineError(
             f"llama.cpp could not load {path} ({error}); set `model` to a valid .gguf file"
             f" (it is {setting!r})"
         ) from error
+    llm.verbose = False  # no per-request cache reports on stderr
+    return llm
+
+
+_LLAMA_LEVELS = {1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+_log_callback: Any = None  # kept alive: llama.cpp holds a pointer to it
+
+
+def _route_llama_logs() -> None:
+    """Send llama.cpp's own log lines to the `llama_cpp` logger (DEBUG unless a problem)."""
+    global _log_callback
+    if _log_callback is not None:
+        return
+    import ctypes
+
+    import llama_cpp
+
+    native = logging.getLogger("llama_cpp")
+
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+    def forward(level: int, text: bytes, _: ctypes.c_void_p) -> None:
+        severity = _LLAMA_LEVELS.get(level, logging.DEBUG)
+        native.log(
+            logging.DEBUG if severity < logging.WARNING else severity,
+            "%s",
+            text.decode("utf-8", "replace").rstrip(),
+        )
+
+    _log_callback = forward
+    llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
 
 
 def _info(llm: Any, model: str, path: Path) -> EngineInfo:
@@ -179,9 +214,16 @@ def _info(llm: Any, model: str, path: Path) -> EngineInfo:
 
 
 def _file_type(llm: Any) -> str | None:
-    """The quantization named in the GGUF metadata, when present (e.g. "Q4_K - Medium")."""
-    name = llm.metadata.get("general.file_type")
-    return str(name) if name is not None else None
+    """The quantization as llama.cpp describes the model (e.g. "Q4_K - Medium")."""
+    import ctypes
+
+    import llama_cpp
+
+    buffer = ctypes.create_string_buffer(256)
+    llama_cpp.llama_model_desc(llm.model, buffer, len(buffer))
+    description = buffer.value.decode("utf-8", "replace")  # e.g. "gemma3 270M Q4_K - Medium"
+    parts = description.split(" ", 2)
+    return parts[2] if len(parts) == 3 else description or None
 
 
 def _eog_ids(llm: Any) -> frozenset[int]:

@@ -34,7 +34,7 @@ class Connection:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self.model: str | None = None
-        self.logprobs = True  # cleared when the server refuses logprobs
+        self.logprobs = settings.logprobs  # also cleared when the server refuses them
 
     def client(self) -> httpx2.AsyncClient:
         """The client for the running loop (a client cannot move between loops)."""

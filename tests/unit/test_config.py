@@ -36,6 +36,7 @@ DEFAULT_WIRE = {
         "promptTemplate": "",
         "timeoutMs": 10000,
         "maxConcurrent": 4,
+        "logprobs": True,
     },
     "context": {"otherFiles": 3, "otherFilesShare": 0.25},
     "stats": {"enabled": True},
