@@ -175,8 +175,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     server = create_server()
     if args.ws:
-        return serve_websocket(server, *_host_port(args.ws), args.max_message_bytes)
-    return serve_stdio(server, args.max_message_bytes)
+        serve_websocket(server, *_host_port(args.ws), args.max_message_bytes)
+    serve_stdio(server, args.max_message_bytes)
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -111,6 +111,10 @@ def run_decode(
     setup: DecodeSetup, request: GenerationRequest, cancel: CancelToken, emit: Emit
 ) -> None:
     """Generate every candidate of `request`, emitting one update per new token."""
+    if cancel.cancelled:  # cancelled while queued for the worker: not even a prefill
+        for index in range(request.num_candidates):
+            emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason="cancelled"))
+        return
     ids = prompt_ids(setup, request)
     n = request.num_candidates
     anchor = ids[-1]

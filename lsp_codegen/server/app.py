@@ -63,6 +63,8 @@ class CodegenServer(LanguageServer):
 
     async def release(self) -> None:
         """Stop background work and free the model and sandboxes (shutdown, or a lost stream)."""
+        if self.closing:
+            return  # released already (shutdown, then exit)
         self.closing = True
         self.tasks.cancel_all()
         self.models.close()

@@ -9,11 +9,12 @@ and a non-zero exit code; oversized messages are skipped and reported.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
 import threading
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from lsprotocol import types
 from pygls.io_ import StdoutWriter, WebSocketWriter
@@ -91,24 +92,46 @@ async def serve_stream(server: CodegenServer, source: StreamBytes, max_content_l
             continue
         try:
             protocol.receive(frame.data)
+        except SystemExit as request:  # the client's `exit` (pygls calls sys.exit)
+            await server.release()
+            return request.code if isinstance(request.code, int) else 0
         except Exception:
             log.exception("unhandled error while dispatching a message")
 
 
-def serve_stdio(server: CodegenServer, max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH) -> int:
-    """Serve one client on stdin/stdout; the process exit code."""
+def serve_stdio(
+    server: CodegenServer, max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
+) -> NoReturn:
+    """Serve one client on stdin/stdout, then end the process with the session's exit code."""
     server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
 
-    async def run() -> int:
+    async def run() -> NoReturn:
         reader = asyncio.StreamReader(limit=2**20)
         pipe_into(sys.stdin.buffer, reader)
-        return await serve_stream(server, StreamBytes(reader), max_content_length)
+        try:
+            code = await serve_stream(server, StreamBytes(reader), max_content_length)
+        except BrokenPipeError:
+            log.error("the client closed its end of the connection")
+            code = 1
+        # From inside the loop: asyncio.run would first wait for worker threads
+        # (a model still loading) that the finished session no longer needs.
+        exit_now(code)
 
-    try:
-        return asyncio.run(run())
-    except BrokenPipeError:
-        log.error("the client closed its end of the connection")
-        return 1
+    asyncio.run(run())
+    exit_now(0)  # not reached
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process at once with `code`, after flushing output and logs.
+
+    The session is over and released; a worker thread still inside a model
+    step or an import must not keep the process alive (editors wait for it).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # stdout may be closed by `exit`
+            stream.flush()
+    logging.shutdown()
+    os._exit(code)
 
 
 def serve_websocket(
@@ -116,8 +139,8 @@ def serve_websocket(
     host: str,
     port: int,
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH,
-) -> int:
-    """Serve one client at a time over a WebSocket; one LSP message per frame."""
+) -> NoReturn:
+    """Serve one WebSocket client, then end the process; one LSP message per frame."""
     from websockets.asyncio.server import ServerConnection, serve
     from websockets.exceptions import ConnectionClosed
 
@@ -135,15 +158,16 @@ def serve_websocket(
         await server.release()
         stopped.set()
 
-    async def run() -> None:
+    async def run() -> NoReturn:
         async with serve(connection, host, port, max_size=max_content_length) as listener:
             log.info("serving LSP on ws://%s:%d", host, port)
             await stopped.wait()
             listener.close()
+        exit_now(0)  # from inside the loop, as serve_stdio
 
     stopped = asyncio.Event()
     asyncio.run(run())
-    return 0
+    exit_now(0)  # not reached
 
 
 def _report(server: CodegenServer, message: str) -> None:

@@ -56,6 +56,8 @@ _COMMANDS = [
     "lsp-codegen.accepted",
     "lsp-codegen.generateFromComment",
     "lsp-codegen.runSelection",
+    "lsp-codegen.explainPrompt",
+    "lsp-codegen.partiallyAccepted",
     "no.such.command",
 ]
 

@@ -19,7 +19,9 @@ def register(server: CodegenServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     @records_shown("completion")
     async def completion(ls: CodegenServer, params: types.CompletionParams) -> types.CompletionList:
-        generated = await generate_at(ls, params.text_document.uri, params.position)
+        uri = params.text_document.uri
+        with ls.inline_requests.claim(f"completion {uri}"):  # a newer one supersedes it
+            generated = await generate_at(ls, uri, params.position)
         items = [] if generated is None else completion_items(ls, generated)
         # Incomplete: typing more must ask again, the candidates depend on the text.
         return types.CompletionList(is_incomplete=True, items=items)

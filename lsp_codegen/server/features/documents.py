@@ -27,6 +27,7 @@ def register(server: CodegenServer) -> None:
     def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
         ls.inline_requests.cancel(params.text_document.uri)
+        ls.inline_requests.cancel(f"completion {params.text_document.uri}")
         ls.shown.forget(params.text_document.uri)
         ls.rhythm.forget(params.text_document.uri)
 
