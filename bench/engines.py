@@ -116,7 +116,7 @@ def direct_variant(url: str, model: str) -> Variant:
     """Time a bare SSE loop against the server, with the remote engine's own request body."""
 
     def run(prompt: str, tokens: int) -> Timing:
-        body = request_body(model, _greedy(prompt, tokens), 0, "", logprobs=True)
+        body = request_body(model, _greedy(prompt, tokens), 0, "", logprobs=False)
         start = time.perf_counter()
         stamps = []
         with httpx2.stream("POST", f"{url}/completions", json=body, timeout=120) as response:
@@ -166,7 +166,7 @@ def compare(prompt: str, tokens: int, repeats: int, model: str = "default") -> N
     local = load_local_engine(LoadOptions(model=model), silent, lambda _: None)
     llama = load_llamacpp_engine(model, silent, lambda _: None)
     server, url = start_server(gguf_path(model))
-    settings, _ = parse_settings({"remote": {"url": url, "timeoutMs": 120000}})
+    settings, _ = parse_settings({"remote": {"url": url, "timeoutMs": 120000, "logprobs": False}})
     remote = load_remote_engine(settings.remote)
     variants = [
         engine_variant("transformers", local),

@@ -174,7 +174,8 @@ def _open(path: Path, setting: str) -> Any:
     return llm
 
 
-_LLAMA_LEVELS = {1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+# ggml's log levels: 1 debug, 2 info, 3 warn, 4 error, 5 continuation of the last line.
+_LLAMA_LEVELS = {3: logging.WARNING, 4: logging.ERROR}
 _log_callback: Any = None  # kept alive: llama.cpp holds a pointer to it
 
 
@@ -191,12 +192,9 @@ def _route_llama_logs() -> None:
 
     @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
     def forward(level: int, text: bytes, _: ctypes.c_void_p) -> None:
+        # Loading chatter only with --log-level DEBUG; warnings and errors always.
         severity = _LLAMA_LEVELS.get(level, logging.DEBUG)
-        native.log(
-            logging.DEBUG if severity < logging.WARNING else severity,
-            "%s",
-            text.decode("utf-8", "replace").rstrip(),
-        )
+        native.log(severity, "%s", text.decode("utf-8", "replace").rstrip())
 
     _log_callback = forward
     llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
