@@ -140,6 +140,8 @@ class InlineSettings:
     """Inline (ghost text) completions."""
 
     enabled: bool = _setting(True, "enabled", _flag())
+    # Longest an inline or completion request may generate; then whole lines are shown.
+    max_time_ms: int = _setting(3000, "maxTimeMs", _integer(100, 600000))
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ for a version the user has since changed is dropped, never shown.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
+from lsp_codegen.config import Settings
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.neighbors import other_file_snippets
 from lsp_codegen.context.types import Insertion
@@ -35,7 +37,7 @@ async def run_generation(
     extra = other_files_context(server, document)
     try:
         if progress is None:
-            result = await generate(engine, insertion, server.settings, cancel, extra=extra)
+            result = await generate(engine, insertion, _as_you_type(server), cancel, extra=extra)
         else:
             result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
     except EngineFault as fault:
@@ -85,6 +87,13 @@ def other_files_context(server: CodegenServer, document: Document) -> list[str]:
     """Snippets of the other open documents for the start of `document`'s prompts."""
     limit = server.settings.context.other_files
     return other_file_snippets(server.documents, document, limit) if limit else []
+
+
+def _as_you_type(server: CodegenServer) -> Settings:
+    """The settings with inline's time budget: a suggestion is late long before 30 s."""
+    settings = server.settings
+    budget = min(settings.max_time_ms, settings.inline.max_time_ms)
+    return dataclasses.replace(settings, max_time_ms=budget)
 
 
 def is_current(server: CodegenServer, document: Document) -> bool:

@@ -133,3 +133,19 @@ def _end_range(text: str) -> dict[str, Any]:
     character = len(text) - text.rfind("\n") - 1
     position = {"line": line, "character": character}
     return {"start": position, "end": position}
+
+
+def test_inline_time_budget_shows_the_whole_lines_done_by_then(scripted_model_dir: Path) -> None:
+    # 3500 tokens would be over a thousand lines; a 300 ms budget stops far earlier.
+    raw = _server(scripted_model_dir, maxNewTokens=3500, inline={"maxTimeMs": 300})
+    try:
+        _open(raw)
+        # The first forward passes of a process are slow: warm up, then measure.
+        raw.request("textDocument/inlineCompletion", _inline_params(), timeout=60)
+        answer = raw.request("textDocument/inlineCompletion", _inline_params(), timeout=60)
+        text = answer["result"]["items"][0]["insertText"]
+        # Whole lines only: the line being written when time ran out is dropped.
+        assert text.splitlines() and all(line == "    return 1" for line in text.splitlines())
+        assert len(text.splitlines()) < 300
+    finally:
+        raw.close()

@@ -19,6 +19,7 @@ export const SERVER_SETTINGS = [
   'contextTokens',
   'maxTimeMs',
   'inline.enabled',
+  'inline.maxTimeMs',
   'python.interpreter',
   'remote.url',
   'remote.model',
@@ -27,6 +28,9 @@ export const SERVER_SETTINGS = [
   'remote.timeoutMs',
   'remote.maxConcurrent',
   'remote.logprobs',
+  'context.otherFiles',
+  'context.otherFilesShare',
+  'stats.enabled',
 ] as const;
 
 /** Settings the extension itself reads (how to start the server); never sent. */
