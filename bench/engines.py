@@ -81,7 +81,9 @@ class Variant:
 
 
 def _greedy(prompt: str, tokens: int) -> GenerationRequest:
-    return GenerationRequest(prompt, num_candidates=1, max_new_tokens=tokens, temperature=0.0)
+    return GenerationRequest(
+        prompt, num_candidates=1, max_new_tokens=tokens, temperature=0.0, max_time_s=600.0
+    )
 
 
 def engine_variant(name: str, engine: Engine) -> Variant:
@@ -143,6 +145,9 @@ def start_server(gguf: Path) -> tuple[subprocess.Popen[bytes], str]:
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
     command += ["--port", str(port), "--n_ctx", "8192", "--n_threads", threads]
     command += ["--model_alias", "gemma-3-270m", "--interrupt_requests", "false"]
+    # The server's default logits_all=true computes the whole vocabulary's logits for
+    # every prompt token and keeps an n_ctx x vocabulary array: seconds per prompt.
+    command += ["--logits_all", "false"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(600):

@@ -101,7 +101,7 @@ def llama_server(gguf: Path, port: int, log: Path, *extra: str) -> ServerProcess
         "--port",
         str(port),
         "--n_ctx",
-        "4096",
+        "2048",
         "--n_threads",
         str(os.cpu_count() or 1),
         # Queue concurrent requests instead of cutting the running one short.
