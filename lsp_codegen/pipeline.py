@@ -43,6 +43,8 @@ from lsp_codegen.sandbox.types import Check, RunResult
 # flowing), one at a time (tree-sitter parsers are shared and not thread-safe).
 _RANKING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-ranking")
 
+_SMALL_DOCUMENT = 16 * 1024  # characters around the insertion point
+
 # Finish reasons after which a candidate's last line may be incomplete.
 _INTERRUPTED = frozenset({"length", "time", "cancelled"})
 
@@ -152,9 +154,7 @@ async def generate(
     prompt = prepare_prompt(engine, insertion, settings, extra)
     collected = await _collect(engine, make_request(prompt, settings), cancel, on_update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
-    ranking = await asyncio.get_running_loop().run_in_executor(
-        _RANKING, functools.partial(rank_all, candidates, bounded_insertion(insertion), lint=lint)
-    )
+    ranking = await _rank(candidates, bounded_insertion(insertion), lint)
     checks = examples_for(insertion) if sandbox is not None else []
     if sandbox is not None and checks:
         runs = await run_examples(ranking, insertion, checks, sandbox, on_progress)
@@ -167,6 +167,15 @@ async def generate(
         rejected=ranking.rejected,
         examples=len(checks),
     )
+
+
+async def _rank(candidates: list[Candidate], insertion: Insertion, lint: bool) -> Ranking:
+    """Rank on the event loop when it takes a millisecond or two (a small document, no
+    linter), else on the ranking thread: a thread hop costs more than small work."""
+    if not lint and len(insertion.prefix) + len(insertion.suffix) <= _SMALL_DOCUMENT:
+        return rank_all(candidates, insertion, lint=False)
+    work = functools.partial(rank_all, candidates, insertion, lint=lint)
+    return await asyncio.get_running_loop().run_in_executor(_RANKING, work)
 
 
 async def _collect(

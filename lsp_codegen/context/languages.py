@@ -178,6 +178,8 @@ def code_part(line: str, language_id: str) -> str:
 
 
 def _strip_line_comment(line: str, markers: tuple[str, ...]) -> str:
+    if not any(marker in line for marker in markers):
+        return line  # most lines: nothing to strip, no need to walk the quotes
     quote = ""
     index = 0
     while index < len(line):

@@ -29,6 +29,7 @@ class RawServer:
         )
         self.anonymous: list[dict[str, Any]] = []  # error responses with "id": null
         self.responses: dict[object, dict[str, Any]] = {}
+        self.arrived_at: dict[object, float] = {}  # time.perf_counter() at arrival
         self.notifications: list[dict[str, Any]] = []
         self._arrived = threading.Condition()
         self._ids = itertools.count(1000)
@@ -107,6 +108,10 @@ class RawServer:
                 self._arrived.wait(left)
             return self.anonymous[0] if self.anonymous else None
 
+    def arrival(self, msg_id: object) -> float:
+        """When the response to `msg_id` arrived (time.perf_counter())."""
+        return self.arrived_at[msg_id]
+
     def wait_exit(self, timeout: float) -> int | None:
         """The exit code, or None when the server is still running after `timeout`."""
         try:
@@ -147,4 +152,5 @@ class RawServer:
                 self.anonymous.append(message)
             else:
                 self.responses[message["id"]] = message
+                self.arrived_at[message["id"]] = time.perf_counter()
             self._arrived.notify_all()
