@@ -141,7 +141,7 @@ class InlineSettings:
 
     enabled: bool = _setting(True, "enabled", _flag())
     # Longest an inline or completion request may generate; then whole lines are shown.
-    max_time_ms: int = _setting(3000, "maxTimeMs", _integer(100, 600000))
+    max_time_ms: int = _setting(5000, "maxTimeMs", _integer(100, 600000))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ DEFAULT_WIRE = {
     "numCandidates": 4,
     "contextTokens": 1024,
     "maxTimeMs": 30000,
-    "inline": {"enabled": True, "maxTimeMs": 3000},
+    "inline": {"enabled": True, "maxTimeMs": 5000},
     "python": {"interpreter": ""},
     "engine": "auto",
     "remote": {
@@ -190,7 +190,7 @@ def test_inline_not_an_object() -> None:
     assert settings == Settings()
     assert messages == [
         "lsp-codegen: setting `inline` = false is invalid "
-        '(expected an object like {"enabled": true}); using {"enabled": true, "maxTimeMs": 3000}'
+        '(expected an object like {"enabled": true}); using {"enabled": true, "maxTimeMs": 5000}'
     ]
 
 
