@@ -37,6 +37,7 @@ OPTIONS = {
     "maxNewTokens": 32,
     "temperature": 0.7,
     "maxTimeMs": 120000,
+    "inline": {"maxTimeMs": 120000},
 }
 
 
