@@ -33,7 +33,7 @@ from typing import Protocol
 from lsp_codegen.config import Settings
 from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.context.types import Insertion, Mode
-from lsp_codegen.engine.base import CancelToken, CandidateUpdate, Engine
+from lsp_codegen.engine.base import CancelToken, CandidateUpdate, Engine, EngineError
 from lsp_codegen.evaluation.problems import Problem
 from lsp_codegen.pipeline import generate
 from lsp_codegen.ranking.postprocess import postprocess
@@ -298,7 +298,7 @@ async def evaluate_problem(
         return ProblemResult(
             task_id=problem.task_id,
             prompt=problem.prompt,
-            error=f"{type(error).__name__}: {error}",
+            error=_describe(error),
             generation_seconds=time.monotonic() - started,
         )
     generation_seconds = time.monotonic() - started
@@ -461,3 +461,9 @@ class _GreedySample:
         elif self._finish in _INTERRUPTED and insertion.mode is Mode.BLOCK:
             raw = raw[: raw.rfind("\n") + 1]
         return postprocess(raw, insertion)
+
+
+def _describe(error: Exception) -> str:
+    """An engine error's message is written for users already (an EngineFault names the
+    original error); anything else gets its type."""
+    return str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}"
