@@ -171,6 +171,14 @@ class StatsSettings:
 
 
 @dataclass(frozen=True)
+class ExplainSettings:
+    """The "Explain" code action."""
+
+    # true: insert the explanation as comment lines above the code; false: show it only.
+    insert: bool = _setting(True, "insert", _flag())
+
+
+@dataclass(frozen=True)
 class RemoteSettings:
     """An OpenAI-compatible server (vLLM, TGI, llama.cpp's server, Ollama) for `engine: remote`."""
 
@@ -232,6 +240,10 @@ class Settings:
     stats: StatsSettings = field(
         default_factory=StatsSettings,
         metadata={"wire": "stats", "rule": _section('{"enabled": false}')},
+    )
+    explain: ExplainSettings = field(
+        default_factory=ExplainSettings,
+        metadata={"wire": "explain", "rule": _section('{"insert": false}')},
     )
 
 

@@ -98,6 +98,7 @@ _DEFINITION_WORD = re.compile(
 _ARROW_DEFINITION = re.compile(r"^(export\s+)?(const|let|var)\s+[\w$]+\b[^=]*=[^=>]*=>")
 _C_SIGNATURE = re.compile(r"^[\w$:<>,*&\[\]\s]*?[\w$~]+\s*\([^;]*\)[^;=]*$")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_WORD_TAIL = re.compile(r"[\w$]+$")
 _NON_SPACE = re.compile(r"\S")
 
 
@@ -296,7 +297,10 @@ def _brace_at_base(state: _Block, stripped: str, line: _Line, frame: _Frame) -> 
             if line.complete:
                 _brace_continue(state, _code(stripped, python=False))
             return None
-        starts_definition = _brace_definition(_code(stripped, python=False))
+        code = _code(stripped, python=False)
+        if not line.complete:  # a word still being written ("fun") may become another
+            code = _WORD_TAIL.sub("", code)
+        starts_definition = _brace_definition(code)
         if _stops_after_compound(state, frame, starts_definition):
             return state.content_end
     _reset(state)

@@ -106,3 +106,17 @@ async def test_explain_a_selection_in_javascript_uses_its_comments(
     assert isinstance(change, types.TextDocumentEdit)
     (edit,) = change.edits
     assert all(line.startswith("// ") for line in edit.new_text.splitlines()), edit.new_text
+
+
+async def test_explain_shown_only_when_insert_is_off(explainer: LanguageClient) -> None:
+    await wait_ready(explainer)
+    explainer.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"explain": {"insert": False}})
+    )
+    open_document(explainer, URI, SOURCE)
+    resolved = await _explain(explainer, code_action_params(URI, 8))
+    assert resolved.edit is not None and not resolved.edit.document_changes
+    assert not resolved.edit.changes  # nothing inserted
+    # The message is sent before the resolve answer, on the same stream.
+    shown = [m.message for m in explainer.messages]
+    assert any("keeps the items of xs that also appear in ys" in m for m in shown), shown

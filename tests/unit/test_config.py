@@ -40,6 +40,7 @@ DEFAULT_WIRE = {
     },
     "context": {"otherFiles": 3, "otherFilesShare": 0.25},
     "stats": {"enabled": True},
+    "explain": {"insert": True},
 }
 
 

@@ -354,3 +354,17 @@ def test_stop_rule_is_stable_on_generated_text(raw: str, insertion: Insertion) -
     stop = _first_stop(raw, insertion)
     if stop is not None:
         assert postprocess(raw[:stop], insertion) == postprocess(raw, insertion)
+
+
+def test_stop_rule_waits_for_a_word_being_written() -> None:
+    # "fun" (Kotlin) is a definition word, "funct" is none, "function" is one again:
+    # the answer must not flip while the word grows.
+    body = Insertion(
+        offset=35,
+        mode=Mode.BLOCK,
+        indent="  ",
+        prefix="function add(a, b) {\n  // add them\n",
+        suffix="",
+        language="javascript",
+    )
+    _check_stop_rule("function g() {\nfunction g() {", body)

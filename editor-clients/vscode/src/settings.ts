@@ -31,6 +31,7 @@ export const SERVER_SETTINGS = [
   'context.otherFiles',
   'context.otherFilesShare',
   'stats.enabled',
+  'explain.insert',
 ] as const;
 
 /** Settings the extension itself reads (how to start the server); never sent. */

@@ -36,6 +36,8 @@ async def run(ls: CodegenServer, request: ActionRequest) -> ActionOutcome:
     block = comment_block(words, document.language_id, indent) if words else None
     if block is None or not only_comments(block, document.language_id):
         return ActionOutcome(TITLE, None, "Explain: the model wrote no usable explanation")
+    if not ls.settings.explain.insert:  # shown only: an edit that changes nothing
+        return ActionOutcome(TITLE, types.WorkspaceEdit(changes={}), f"Explain: {words}")
     at = types.Position(line=line, character=0)
     edit = types.TextEdit(range=types.Range(start=at, end=at), new_text=block)
     workspace_edit = types.WorkspaceEdit(document_changes=[versioned_edit(document, [edit])])
