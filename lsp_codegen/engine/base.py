@@ -91,6 +91,12 @@ class EngineStats:
     # (prompt tokens, tokens actually computed) per prefill: reuse shows as fewer computed.
     prefills: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=_HISTORY))
 
+    def count_step(self, cancel: CancelToken) -> None:
+        """Count one decode step, and whether it ran after `cancel` was set."""
+        self.decode_steps += 1
+        if cancel.cancelled:
+            cancel.steps_after += 1  # this step was running when the flag was set
+
     def as_dict(self) -> dict[str, object]:
         """A JSON-friendly copy."""
         return {
@@ -103,6 +109,15 @@ class EngineStats:
                 for prompt, computed in list(self.prefills)[-50:]
             ],
         }
+
+
+def interruption(cancel: CancelToken, deadline: float) -> str | None:
+    """Why a generation must stop now ("cancelled" or "time"), or None to go on."""
+    if cancel.cancelled:
+        return "cancelled"
+    if time.monotonic() > deadline:
+        return "time"
+    return None
 
 
 class Tokenizer(Protocol):

@@ -19,6 +19,7 @@ from lsp_codegen.engine.base import (
     CandidateUpdate,
     EngineStats,
     GenerationRequest,
+    interruption,
 )
 from lsp_codegen.engine.detokenize import IncrementalDetokenizer
 from lsp_codegen.engine.sampling import choose_tokens
@@ -163,23 +164,20 @@ def _forward(
     # Only the last position's logits are needed; computing them for a whole
     # prompt costs a full vocabulary projection per prompt token.
     out = setup.model(input_ids=input_ids, cache=cache, use_cache=True, logits_to_keep=1)
-    setup.stats.decode_steps += 1
-    if cancel is not None and cancel.cancelled:
-        # This step was already running (or started) when the flag was set.
-        cancel.steps_after += 1
+    if cancel is None:
+        setup.stats.decode_steps += 1  # the prefill: nothing to cancel yet
+    else:
+        setup.stats.count_step(cancel)
     logits: torch.Tensor = out.logits[:, -1, :]
     return logits
 
 
 def _interrupted(cancel: CancelToken, deadline: float, rows: list[_Row], emit: Emit) -> bool:
     """Finish every live row when cancelled or out of time; True if so."""
-    if cancel.cancelled:
-        _finish_all(rows, "cancelled", emit)
-        return True
-    if time.monotonic() > deadline:
-        _finish_all(rows, "time", emit)
-        return True
-    return False
+    reason = interruption(cancel, deadline)
+    if reason is not None:
+        _finish_all(rows, reason, emit)
+    return reason is not None
 
 
 def _finish_all(rows: list[_Row], reason: str, emit: Emit) -> None:

@@ -20,10 +20,11 @@ from lsp_codegen.engine.base import (
     CandidateUpdate,
     EngineError,
     EngineInfo,
+    EngineStats,
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.llamacpp_decode import LlamaSetup, LlamaStats, run_candidates
+from lsp_codegen.engine.llamacpp_decode import LlamaSetup, run_candidates
 from lsp_codegen.engine.names import display_name
 from lsp_codegen.engine.threaded import Emit, stream_on_worker
 
@@ -72,7 +73,7 @@ class LlamaCppEngine:
         self._llm = llm
         self._info = info
         self._tokenizer = LlamaTokenizer(llm)
-        self._stats = LlamaStats()
+        self._stats = EngineStats()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-llama")
         self._setup = LlamaSetup(llm=llm, eog=_eog_ids(llm), stats=self._stats)
 
@@ -92,8 +93,8 @@ class LlamaCppEngine:
         return self._tokenizer
 
     @property
-    def stats(self) -> LlamaStats:
-        """Live counters, with the prompt tokens evaluated per generation."""
+    def stats(self) -> EngineStats:
+        """Live counters; `prefills` has the prompt tokens llama.cpp evaluated per request."""
         return self._stats
 
     def stream(

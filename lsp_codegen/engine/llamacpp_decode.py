@@ -15,26 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from lsp_codegen.engine.base import CancelToken, CandidateUpdate, EngineStats, GenerationRequest
+from lsp_codegen.engine.base import (
+    CancelToken,
+    CandidateUpdate,
+    EngineStats,
+    GenerationRequest,
+    interruption,
+)
 from lsp_codegen.engine.stops import stop_index
 from lsp_codegen.engine.threaded import Emit
-
-
-@dataclass
-class LlamaStats(EngineStats):
-    """EngineStats plus what llama.cpp's own counters say about the prompt cache."""
-
-    # Prompt tokens llama.cpp evaluated per generation (its KV cache held the rest).
-    prompt_tokens_evaluated: list[int] = field(default_factory=list)
-    prompt_tokens: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        """A JSON-friendly copy, with the prompt-cache counters."""
-        return {
-            **super().as_dict(),
-            "promptTokensEvaluated": list(self.prompt_tokens_evaluated[-50:]),
-            "promptTokens": list(self.prompt_tokens[-50:]),
-        }
 
 
 @dataclass
@@ -43,7 +32,7 @@ class LlamaSetup:
 
     llm: Any  # llama_cpp.Llama
     eog: frozenset[int]  # end-of-generation token ids
-    stats: LlamaStats
+    stats: EngineStats
 
 
 def run_candidates(
@@ -52,16 +41,15 @@ def run_candidates(
     """Generate every candidate of `request`, emitting one update per new token."""
     ids = prompt_tokens(setup, request)
     deadline = time.monotonic() + request.max_time_s
-    setup.stats.prompt_tokens.append(len(ids))
     for index in range(request.num_candidates):
-        reason = _interruption(cancel, deadline)
+        reason = interruption(cancel, deadline)
         if reason is not None:
             for rest in range(index, request.num_candidates):
                 emit(CandidateUpdate(rest, "", 0.0, done=True, finish_reason=reason))
             return
         evaluated = _candidate(setup, ids, index, request, cancel, deadline, emit)
-        if index == 0:
-            setup.stats.prompt_tokens_evaluated.append(evaluated)
+        if index == 0:  # llama.cpp's own count: its KV cache held the rest of the prompt
+            setup.stats.prefills.append((len(ids), evaluated))
 
 
 def prompt_tokens(setup: LlamaSetup, request: GenerationRequest) -> list[int]:
@@ -70,14 +58,6 @@ def prompt_tokens(setup: LlamaSetup, request: GenerationRequest) -> list[int]:
     ids: list[int] = llm.tokenize(request.prompt.encode("utf-8"), add_bos=True, special=True)
     room = max(1, llm.n_ctx() - request.max_new_tokens)
     return ids[-room:] if len(ids) > room else ids
-
-
-def _interruption(cancel: CancelToken, deadline: float) -> str | None:
-    if cancel.cancelled:
-        return "cancelled"
-    if time.monotonic() > deadline:
-        return "time"
-    return None
 
 
 @dataclass
@@ -110,7 +90,7 @@ def _candidate(
     evaluated = 0
     try:
         for step in range(request.max_new_tokens):
-            if (reason := _interruption(cancel, deadline)) is not None:
+            if (reason := interruption(cancel, deadline)) is not None:
                 emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason=reason))
                 return evaluated
             before = _evaluations(setup.llm)
@@ -151,9 +131,7 @@ def _finished(
     emit: Emit,
 ) -> bool:
     """Emit the update for `token`; True when the candidate ended with it."""
-    setup.stats.decode_steps += 1
-    if cancel.cancelled:
-        cancel.steps_after += 1  # this step was running when the flag was set
+    setup.stats.count_step(cancel)
     logprob = _logprob(setup.llm, token)
     if token in setup.eog:
         emit(CandidateUpdate(index, "", logprob, done=True, finish_reason="eos"))

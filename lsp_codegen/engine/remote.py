@@ -24,6 +24,7 @@ from lsp_codegen.engine.base import (
     EngineStats,
     GenerationRequest,
     Tokenizer,
+    interruption,
 )
 from lsp_codegen.engine.remote_health import Health, HealthListener, RemoteError
 from lsp_codegen.engine.remote_stream import CandidateCall, Connection
@@ -124,7 +125,7 @@ class RemoteEngine:
         ]
         try:
             while len(merge.finished) < request.num_candidates:
-                reason = _interruption(cancel, merge.deadline)
+                reason = interruption(cancel, merge.deadline)
                 if reason is not None:
                     for update in await _interrupt(calls, merge, reason):
                         yield update
@@ -143,7 +144,7 @@ class RemoteEngine:
 
     async def _call(self, model: str, merge: _Merge, index: int) -> None:
         """Stream candidate `index` into the merge queue; failures go there too."""
-        call = CandidateCall(self._connection, model, merge.request, index, self._count)
+        call = CandidateCall(self._connection, model, merge.request, index, self._stats.count_step)
         try:
             await call.run(merge.queue.put_nowait, merge.cancel)
         except RemoteError as error:
@@ -156,22 +157,9 @@ class RemoteEngine:
         """Be told (once per change) when the server starts failing and when it recovers."""
         self.health.listeners.append(listener)
 
-    def _count(self, cancel: CancelToken) -> None:
-        self._stats.decode_steps += 1
-        if cancel.cancelled:
-            cancel.steps_after += 1
-
     def close(self) -> None:
         """Drop pooled connections (the client is closed by its own event loop)."""
         self._connection.close()
-
-
-def _interruption(cancel: CancelToken, deadline: float) -> str | None:
-    if cancel.cancelled:
-        return "cancelled"
-    if time.monotonic() > deadline:
-        return "time"
-    return None
 
 
 async def _interrupt(

@@ -34,7 +34,7 @@ class CodegenServer(LanguageServer):
         self.tasks = BackgroundTasks()
         self.models = ModelHost(self, engine_factory)
         self.results = RecentResults()
-        self.inline_requests = LatestRequests()
+        self.latest_requests = LatestRequests()
         self.shown = ShownSuggestions()
         self.rhythm = TypingRhythm()
         self.sandboxes = SandboxHost(self)

@@ -13,17 +13,19 @@ from contextlib import contextmanager
 
 
 class LatestRequests:
-    """The running request task for each key (a document URI)."""
+    """The running request task for each (kind, document URI)."""
 
     def __init__(self) -> None:
-        self._tasks: dict[str, asyncio.Task[object]] = {}
+        self._tasks: dict[tuple[str, str], asyncio.Task[object]] = {}
 
     @contextmanager
-    def claim(self, key: str) -> Iterator[None]:
-        """Run the current task as the request for `key`, cancelling the one it supersedes."""
+    def claim(self, kind: str, uri: str) -> Iterator[None]:
+        """Run the current task as the `kind` request for `uri`, cancelling the one it
+        supersedes (an inline request supersedes inline ones only)."""
         task = asyncio.current_task()
         assert task is not None, "claim() runs inside a request task"
-        self.cancel(key)
+        key = (kind, uri)
+        self._cancel(key)
         self._tasks[key] = task
         try:
             yield
@@ -31,8 +33,12 @@ class LatestRequests:
             if self._tasks.get(key) is task:
                 del self._tasks[key]
 
-    def cancel(self, key: str) -> None:
-        """Cancel the request running for `key`, if any (it answers RequestCancelled)."""
+    def cancel(self, uri: str) -> None:
+        """Cancel every request running for `uri` (it answers RequestCancelled)."""
+        for key in [key for key in self._tasks if key[1] == uri]:
+            self._cancel(key)
+
+    def _cancel(self, key: tuple[str, str]) -> None:
         previous = self._tasks.pop(key, None)
         if previous is not None and previous is not asyncio.current_task():
             previous.cancel()

@@ -81,9 +81,11 @@ async def test_prompt_cache_reads_only_the_new_tokens(llama: LlamaCppEngine) -> 
     await collect(llama, first)
     stats = llama.stats
     # A different file was in the cache: all of it is read (only BOS may be shared).
-    assert stats.prompt_tokens_evaluated[-1] >= stats.prompt_tokens[-1] - 1 > 300
+    prompt, evaluated = stats.prefills[-1]
+    assert evaluated >= prompt - 1 > 300
     # The user typed a few characters: only the tokens after the shared prefix are read.
     typed = GenerationRequest(FILE + "def add(a, b):\n    ret", num_candidates=1, max_new_tokens=4)
     await collect(llama, typed)
-    assert stats.prompt_tokens[-1] > 300
-    assert 1 <= stats.prompt_tokens_evaluated[-1] <= 6
+    prompt, evaluated = stats.prefills[-1]
+    assert prompt > 300
+    assert 1 <= evaluated <= 6

@@ -20,7 +20,7 @@ def register(server: CodegenServer) -> None:
     @records_shown("completion")
     async def completion(ls: CodegenServer, params: types.CompletionParams) -> types.CompletionList:
         uri = params.text_document.uri
-        with ls.inline_requests.claim(f"completion {uri}"):  # a newer one supersedes it
+        with ls.latest_requests.claim("completion", uri):  # a newer one supersedes it
             generated = await generate_at(ls, uri, params.position)
         items = [] if generated is None else completion_items(ls, generated)
         # Incomplete: typing more must ask again, the candidates depend on the text.

@@ -26,8 +26,7 @@ def register(server: CodegenServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
-        ls.inline_requests.cancel(params.text_document.uri)
-        ls.inline_requests.cancel(f"completion {params.text_document.uri}")
+        ls.latest_requests.cancel(params.text_document.uri)
         ls.shown.forget(params.text_document.uri)
         ls.rhythm.forget(params.text_document.uri)
 

@@ -27,7 +27,7 @@ def register(server: CodegenServer) -> None:
         if not ls.settings.inline.enabled:
             return None
         uri = params.text_document.uri
-        with ls.inline_requests.claim(uri):
+        with ls.latest_requests.claim("inline", uri):
             typed_into = _type_through(ls, uri, params.position)
             if typed_into:
                 return types.InlineCompletionList(items=typed_into)
