@@ -142,6 +142,8 @@ class InlineSettings:
     enabled: bool = _setting(True, "enabled", _flag())
     # Longest an inline or completion request may generate; then whole lines are shown.
     max_time_ms: int = _setting(5000, "maxTimeMs", _integer(100, 600000))
+    # After a suggestion is shown, generate the one that follows accepting it.
+    speculative: bool = _setting(False, "speculative", _flag())
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ export const SERVER_SETTINGS = [
   'maxTimeMs',
   'inline.enabled',
   'inline.maxTimeMs',
+  'inline.speculative',
   'python.interpreter',
   'remote.url',
   'remote.model',
