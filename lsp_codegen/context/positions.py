@@ -243,11 +243,17 @@ class LinesView(Sequence[str]):
     def __getitem__(self, item: slice) -> Sequence[str]: ...
 
     def __getitem__(self, item: int | slice) -> str | Sequence[str]:
+        # line_text inlined: context finding reads hundreds of lines per request.
+        index = self._index
+        starts = index._starts
         if isinstance(item, slice):
-            return [self._index.line_text(i) for i in range(*item.indices(len(self)))]
+            text, ends = index.text, index._ends
+            return [text[starts[i] : ends[i]] for i in range(*item.indices(len(starts)))]
         if item < 0:
-            item += len(self)
-        return self._index.line_text(item)
+            item += len(starts)
+        if not 0 <= item < len(starts):
+            raise IndexError(f"line {item} out of range (0..{len(starts) - 1})")
+        return index.text[starts[item] : index._ends[item]]
 
 
 def offset_at(text: str, line: int, character: int, encoding: str = UTF16) -> int:
