@@ -526,11 +526,7 @@ def _drop_surplus_closers(text: str, insertion: Insertion, python: bool) -> str:
 
 def _surplus_closers(text: str, insertion: Insertion, python: bool) -> list[int]:
     """Indices of closers in `text` that close nothing, given the prefix and suffix."""
-    outer = _open_brackets(_prefix_window(insertion), python)
-    for char in _leading_closers(insertion.suffix):
-        if not outer or outer[-1] != _PAIRS[char]:
-            break
-        outer.pop()  # the document already closes this one
+    outer: list[str] | None = None  # scanned only for a closer `text` did not open
     stack: list[str] = []
     surplus: list[int] = []
     for i, char in _brackets(text, python):
@@ -539,11 +535,24 @@ def _surplus_closers(text: str, insertion: Insertion, python: bool) -> list[int]
         elif stack:
             if stack.pop() != _PAIRS[char]:
                 return []  # mismatched brackets: leave the text alone
-        elif outer and outer[-1] == _PAIRS[char]:
-            outer.pop()
         else:
-            surplus.append(i)
+            if outer is None:
+                outer = _left_open(insertion, python)
+            if outer and outer[-1] == _PAIRS[char]:
+                outer.pop()
+            else:
+                surplus.append(i)
     return surplus
+
+
+def _left_open(insertion: Insertion, python: bool) -> list[str]:
+    """Brackets open at the insertion point that the suffix does not close first."""
+    outer = _open_brackets(_prefix_window(insertion), python)
+    for char in _leading_closers(insertion.suffix):
+        if not outer or outer[-1] != _PAIRS[char]:
+            break
+        outer.pop()  # the document already closes this one
+    return outer
 
 
 def _prefix_window(insertion: Insertion) -> str:

@@ -213,11 +213,15 @@ def _check_python(insertion: Insertion, candidate_text: str) -> SyntaxResult:
     spliced = splice(insertion, candidate_text)
     baseline = _python_baseline(insertion)
     if baseline.clean:
-        if _compile_error(_window(insertion, spliced, baseline)) is None:
+        window = _window(insertion, spliced, baseline)
+        error = _compile_error(window)
+        if error is None:
             return SyntaxResult(True, "ok")
         # The text before the window is complete statements nothing after can
-        # change, so compiling from the window's start decides.
-        error = _compile_error(spliced.text[baseline.window_start :])
+        # change, so compiling from the window's start decides (the same text
+        # when the window already reaches the end of the document).
+        if baseline.window_start + len(window) < len(spliced.text):
+            error = _compile_error(spliced.text[baseline.window_start :])
         if error is None:
             return SyntaxResult(True, "ok")
         shifted = _PyError(error.line + baseline.window_line - 1, error.column, error.message)
