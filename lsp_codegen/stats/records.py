@@ -15,6 +15,7 @@ Kind = Literal["inline", "completion"]
 EVENTS: tuple[Event, ...] = ("shown", "accepted", "partial")
 KINDS: tuple[Kind, ...] = ("inline", "completion")
 FORMAT_VERSION = 1
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps builds one per call
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def to_line(record: Record) -> str:
         value = getattr(record, name)
         if value is not None:
             data[wire] = value
-    return json.dumps(data, separators=(",", ":")) + "\n"
+    return _COMPACT.encode(data) + "\n"
 
 
 def from_line(line: str) -> Record | None:

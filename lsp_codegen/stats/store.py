@@ -18,6 +18,7 @@ CACHE_ENV = "LSP_CODEGEN_CACHE"
 SWITCH_ENV = "LSP_CODEGEN_STATS"  # "off" (or 0/false/no) turns recording off
 MAX_BYTES = 2 * 1024 * 1024  # about 20,000 records
 _OFF = frozenset({"0", "off", "false", "no"})
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
 
 
 def default_path() -> Path:
@@ -44,10 +45,20 @@ class StatsStore:
 
     def append(self, record: Record) -> None:
         """Add one record; past `max_bytes`, keep only the newest half. Raises OSError."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as file:
-            file.write(to_line(record))
-            size = file.tell()
+        # One os.write of the encoded line: no text layer per record, and the
+        # directory is made only when the file cannot be opened without it.
+        data = to_line(record).encode("utf-8")
+        try:
+            descriptor = os.open(self.path, _APPEND, 0o666)
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(self.path, _APPEND, 0o666)
+        try:
+            while data:
+                data = data[os.write(descriptor, data) :]
+            size = os.lseek(descriptor, 0, os.SEEK_CUR)
+        finally:
+            os.close(descriptor)
         if size > self.max_bytes:
             self.trim(self.max_bytes // 2)
 
