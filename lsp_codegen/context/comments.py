@@ -29,6 +29,7 @@ from lsp_codegen.context.indentation import (
     leading_whitespace,
 )
 from lsp_codegen.context.languages import CommentSyntax, comment_syntax, opens_block
+from lsp_codegen.context.positions import lines_containing
 from lsp_codegen.context.types import CommentPrompt
 
 _MAX_SCAN = 200  # lines searched for a block comment's ends or a docstring's header
@@ -326,13 +327,18 @@ def _docstring_prompt(lines: Sequence[str], line: int, language_id: str) -> Comm
 def _docstring_header_candidates(lines: Sequence[str], line: int) -> list[int]:
     """Lines at most _MAX_SCAN above `line` (nearest first) whose next line opens a string.
 
-    Every docstring header is one of them; the regex is far cheaper than
-    opens_block and rules out almost every line of the scan.
+    Every docstring header is one of them. Only lines holding a triple quote
+    can open one, and finding those is far cheaper than reading every line.
     """
     first = max(0, line - _MAX_SCAN + 1)
-    window = lines[first : min(line, len(lines) - 1) + 2]
+    stop = min(line, len(lines) - 1) + 2  # the line below the last header looked at
+    quoted = {
+        number
+        for quote in ('"""', "'''")
+        for number in lines_containing(lines, quote, first + 1, stop)
+    }
     match = _DOCSTRING_START.match
-    return [first + i - 1 for i in range(len(window) - 1, 0, -1) if match(window[i])]
+    return [number - 1 for number in sorted(quoted, reverse=True) if match(lines[number])]
 
 
 def _docstring_after(lines: Sequence[str], header_end: int) -> _Block | None:
@@ -344,14 +350,15 @@ def _docstring_after(lines: Sequence[str], header_end: int) -> _Block | None:
     if match is None:
         return None
     quote = match.group(1)
-    parts: list[str] = []
     rest = lines[first][match.end() :]
-    for number in range(first, min(len(lines), first + _MAX_SCAN)):
-        text = rest if number == first else lines[number]
-        end = text.find(quote)
-        if end >= 0:
-            parts.append(text[:end])
-            words = "\n".join(part.strip() for part in parts).strip("\n")
-            return _Block(first, number, words) if words else None
-        parts.append(text)
-    return None
+    if quote in rest:
+        last, parts = first, [rest[: rest.find(quote)]]
+    else:
+        closing = lines_containing(lines, quote, first + 1, first + _MAX_SCAN, limit=1)
+        if not closing:
+            return None
+        last = closing[0]
+        closer = lines[last]
+        parts = [rest, *lines[first + 1 : last], closer[: closer.find(quote)]]
+    words = "\n".join(part.strip() for part in parts).strip("\n")
+    return _Block(first, last, words) if words else None

@@ -256,6 +256,39 @@ class LinesView(Sequence[str]):
         return index.text[starts[item] : index._ends[item]]
 
 
+def lines_containing(
+    lines: Sequence[str], needle: str, start: int, stop: int, limit: int | None = None
+) -> list[int]:
+    """Numbers of the lines in [start, stop) whose content holds `needle`, ascending;
+    only the first `limit` of them when given.
+
+    `needle` must not hold a line break. Over a LinesView the text is searched
+    with str.find, so lines without it are never sliced out.
+    """
+    stop = min(stop, len(lines))
+    found: list[int] = []
+    if start >= stop or limit == 0:
+        return found
+    if not isinstance(lines, LinesView):
+        for number in range(start, stop):
+            if needle in lines[number]:
+                found.append(number)
+                if len(found) == limit:
+                    break
+        return found
+    index = lines._index
+    text, starts = index.text, index._starts
+    end = index._ends[stop - 1]
+    at = text.find(needle, starts[start], end)
+    while at >= 0:
+        number = bisect.bisect_right(starts, at) - 1
+        found.append(number)
+        if number + 1 >= stop or len(found) == limit:
+            break
+        at = text.find(needle, starts[number + 1], end)
+    return found
+
+
 def offset_at(text: str, line: int, character: int, encoding: str = UTF16) -> int:
     """Offset in `text` that LSP position (`line`, `character`) addresses."""
     return LineIndex(text).offset_at(line, character, encoding)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from lsp_codegen.context.positions import LineIndex, offset_at, position_at
+from lsp_codegen.context.positions import LineIndex, lines_containing, offset_at, position_at
 
 EMOJI = "😀"  # U+1F600: 2 UTF-16 units, 4 UTF-8 bytes
 CJK = "漢"  # U+6F22: 1 UTF-16 unit, 3 UTF-8 bytes
@@ -132,6 +132,19 @@ def test_lines_view_reads_lines_lazily() -> None:
     assert lines[1:] == ["b", "c"]
     with pytest.raises(IndexError):
         lines[3]
+
+
+@pytest.mark.parametrize("text", ['a"""\r\n"""b"""\rc\nx"""\n\n"""', "", '"""', "no quotes\nhere"])
+@pytest.mark.parametrize(
+    ("start", "stop", "limit"), [(0, 9, None), (1, 4, None), (0, 9, 1), (2, 2, 1)]
+)
+def test_lines_containing_agrees_on_a_view_and_a_list(
+    text: str, start: int, stop: int, limit: int | None
+) -> None:
+    view = LineIndex(text).lines
+    expected = [n for n in range(start, min(stop, len(view))) if '"""' in view[n]][:limit]
+    assert lines_containing(view, '"""', start, stop, limit) == expected
+    assert lines_containing(list(view), '"""', start, stop, limit) == expected
 
 
 def test_large_document_is_fast() -> None:
