@@ -34,6 +34,7 @@ from lsp_codegen.context.types import CommentPrompt
 
 _MAX_SCAN = 200  # lines searched for a block comment's ends or a docstring's header
 _MAX_HEADER = 10  # lines one block header (a long signature) may span
+_QUOTES = ('"""', "'''")
 _DOCSTRING_START = re.compile(r"\s*[rRuUbB]{0,2}(\"\"\"|''')")
 _DEF = re.compile(r"\s*(async\s+)?(def|class)\s")
 _CLOSER = re.compile(r"[})\]]|end\s*[;)]?\s*$")
@@ -325,20 +326,30 @@ def _docstring_prompt(lines: Sequence[str], line: int, language_id: str) -> Comm
 
 
 def _docstring_header_candidates(lines: Sequence[str], line: int) -> list[int]:
-    """Lines at most _MAX_SCAN above `line` (nearest first) whose next line opens a string.
+    """Lines at most _MAX_SCAN above `line` (nearest first) whose next line opens a
+    string that does not close before line `line - 1`.
 
-    Every docstring header is one of them. Only lines holding a triple quote
-    can open one, and finding those is far cheaper than reading every line.
+    Every docstring header whose docstring could hold `line` (or end right above
+    it) is one of them. Only lines holding a triple quote can open or close one,
+    and finding those is far cheaper than reading every line.
     """
     first = max(0, line - _MAX_SCAN + 1)
     stop = min(line, len(lines) - 1) + 2  # the line below the last header looked at
-    quoted = {
-        number
-        for quote in ('"""', "'''")
-        for number in lines_containing(lines, quote, first + 1, stop)
-    }
-    match = _DOCSTRING_START.match
-    return [number - 1 for number in sorted(quoted, reverse=True) if match(lines[number])]
+    quoted = {quote: lines_containing(lines, quote, first + 1, stop) for quote in _QUOTES}
+    headers = []
+    for number in sorted({*quoted['"""'], *quoted["'''"]}, reverse=True):
+        text = lines[number]
+        match = _DOCSTRING_START.match(text)
+        if match is None:
+            continue
+        quote = match.group(1)
+        if quote in text[match.end() :]:
+            closing: int | None = number
+        else:
+            closing = next((q for q in quoted[quote] if q > number), None)
+        if closing is None or closing >= line - 1:
+            headers.append(number - 1)
+    return headers
 
 
 def _docstring_after(lines: Sequence[str], header_end: int) -> _Block | None:
