@@ -107,6 +107,16 @@ class Connection:
         wanted = self.model or settings.model
         return http_error(status, body, settings.url, wanted, settings.api_key_env)
 
+    def drop_logprobs(self) -> None:
+        """Stop asking for logprobs; warn once, although every open candidate is refused."""
+        if self.logprobs:
+            log.warning(
+                "%s refuses logprobs (llama-cpp-python's server needs --logits_all true); "
+                "continuing without them: candidates are ranked without model confidence",
+                self.settings.url,
+            )
+            self.logprobs = False
+
     def close(self) -> None:
         """Forget the client; its sockets close with their event loop."""
         self._client = None
@@ -152,36 +162,46 @@ class CandidateCall:
         self._count = count
         self._chat = connection.settings.prompt_template == CHAT
         self._text = ""
+        self._started = False  # an event arrived: a broken connection is not retried
 
     async def run(self, put: Put, cancel: CancelToken) -> None:
-        """Stream the candidate to its end, retrying a refused connection twice."""
+        """Stream the candidate to its end, retrying a connection that fails before it answers."""
         async with self._connection.slots():
             for delay in (*CONNECT_RETRIES, None):
                 try:
                     await self._attempt(put, cancel)
                     return
-                except httpx2.ConnectError as error:
-                    if delay is None or cancel.cancelled:
+                except (httpx2.NetworkError, httpx2.RemoteProtocolError) as error:
+                    if delay is None or cancel.cancelled or not self._retryable(error):
                         raise transport_error(error, self._connection.settings) from error
                     await asyncio.sleep(delay)
                 except httpx2.HTTPError as error:
                     raise transport_error(error, self._connection.settings) from error
 
+    def _retryable(self, error: httpx2.HTTPError) -> bool:
+        """A refused connection, or a kept-alive one the server closed before answering
+        (llama-cpp-python's server closes it after a failed stream, any server when its
+        keep-alive ends as the request leaves); never once the stream has begun."""
+        return isinstance(error, httpx2.ConnectError) or not self._started
+
     async def _attempt(self, put: Put, cancel: CancelToken) -> None:
+        """One request, and once more without logprobs if the server refused them."""
+        if not await self._stream(self._body(), put, cancel):
+            self._connection.drop_logprobs()
+            await self._stream(self._body(), put, cancel)
+
+    async def _stream(self, body: dict[str, Any], put: Put, cancel: CancelToken) -> bool:
+        """One request; False when the server refused the logprobs it asked for."""
         connection = self._connection
-        body = self._body()
         path = "/chat/completions" if self._chat else "/completions"
+        asked = "logprobs" in body
         async with connection.client().stream("POST", path, json=body) as response:
             if response.status_code >= 400:
                 text = (await response.aread()).decode("utf-8", "replace")
-                if "logprobs" in body and "logprob" in text.lower():
-                    # llama.cpp's server refuses logprobs unless started with
-                    # --logits_all; carry on without them (scored 0.0).
-                    log.warning("remote server refuses logprobs; continuing without them")
-                    connection.logprobs = False
-                    return await self._attempt(put, cancel)
+                if asked and "logprob" in text.lower():
+                    return False
                 raise connection.status_error(response.status_code, text)
-            await self._read(response, put, cancel)
+            return await self._read(response, put, cancel, asked)
 
     def _body(self) -> dict[str, Any]:
         return request_body(
@@ -192,23 +212,31 @@ class CandidateCall:
             self._connection.logprobs,
         )
 
-    async def _read(self, response: httpx2.Response, put: Put, cancel: CancelToken) -> None:
-        """Turn events into updates until the candidate finishes."""
+    async def _read(
+        self, response: httpx2.Response, put: Put, cancel: CancelToken, asked: bool
+    ) -> bool:
+        """Turn events into updates until the candidate finishes; False for an empty
+        stream that asked for logprobs: llama-cpp-python's server refuses them that way
+        when streaming (200, then no events at all, not even [DONE])."""
         try:
             async for event in httpx2.EventSource(response):
+                self._started = True
                 chunk = parse_event(event.data, self._chat)
                 if chunk is None:
                     break
                 if self._emit(chunk.pieces, chunk.finish_reason, put, cancel):
-                    return
+                    return True
         except (MalformedStream, httpx2.SSEError) as error:
             raise RemoteError(
                 "malformed",
                 f"{self._connection.settings.url} sent a malformed stream ({error}); is "
                 "`remote.url` an OpenAI-compatible server?",
             ) from error
+        if asked and not self._started:
+            return False
         # [DONE] (or the end of the body) without a finish reason: the token budget.
         put(CandidateUpdate(self._index, "", 0.0, done=True, finish_reason="length"))
+        return True
 
     def _emit(self, pieces: Any, finish: str | None, put: Put, cancel: CancelToken) -> bool:
         """Emit one update per piece; True once the candidate is done."""
