@@ -180,7 +180,7 @@ def rank_all(
         text = postprocess(candidate.text, insertion)
         if text:
             _merge_into(by_text, text, _ranked(candidate, text))
-    shown: dict[str, RankedCandidate] = {}
+    passed: list[tuple[str, RankedCandidate]] = []
     rejected: list[Rejected] = []
     for text, ranked in by_text.items():
         result = check_syntax(insertion, text)
@@ -190,13 +190,25 @@ def rank_all(
             rejected.append(Rejected(failed, f"syntax: {result.detail}"))
             continue
         ranked = replace(ranked, evidence={**ranked.evidence, "syntax": result.detail})
-        key = normalized_ast(text, insertion.language) or " ".join(text.split())
-        _merge_into(shown, key, ranked)
-    kept = list(shown.values())
+        passed.append((text, ranked))
+    kept = _merge_equivalent(passed, insertion.language)
     if lint and insertion.language.lower() == "python":
         kept = _with_lint(kept, insertion)
     rejected.sort(key=lambda item: item.candidate.index)
     return Ranking(sorted(kept, key=score_key), rejected)
+
+
+def _merge_equivalent(
+    passed: Sequence[tuple[str, RankedCandidate]], language: str
+) -> list[RankedCandidate]:
+    """The candidates with those equal up to formatting merged (see normalized_ast)."""
+    if len(passed) < 2:
+        return [ranked for _, ranked in passed]  # nothing to merge: no parse for a key
+    shown: dict[str, RankedCandidate] = {}
+    for text, ranked in passed:
+        key = normalized_ast(text, language) or " ".join(text.split())
+        _merge_into(shown, key, ranked)
+    return list(shown.values())
 
 
 def with_runs(
