@@ -55,8 +55,11 @@ class Document:
         index = self.line_index
         begin = index.offset_at(start[0], start[1], encoding)
         finish = index.offset_at(end[0], end[1], encoding)
-        begin, finish = min(begin, finish), max(begin, finish)
-        edited = index.edited(begin, finish, new_text)
+        return self.replaced(min(begin, finish), max(begin, finish), new_text)
+
+    def replaced(self, begin: int, end: int, new_text: str) -> Document:
+        """Replace the text between string offsets `begin` and `end` (version kept)."""
+        edited = self.line_index.edited(begin, end, new_text)
         document = dataclasses.replace(self, text=edited.text)
         document.__dict__["line_index"] = edited  # cached_property's slot: no rescan
         return document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from lsp_codegen.context.comments import find_comment_prompt
@@ -104,3 +105,22 @@ def _index_of(text: str, index: LineIndex | None) -> LineIndex:
     if index is not None and index.text is text:
         return index
     return LineIndex(text)
+
+
+def next_lines_insertion(
+    text: str, offset: int, language_id: str, index: LineIndex | None = None
+) -> Insertion:
+    """The insertion for the lines after the cursor's, when the cursor ends a line of code.
+
+    What follows an accepted suggestion: the cursor sits at the end of its last
+    line, where `locate_insertion` would only complete that line. Here the new
+    text starts on the next line (a line break and the line's indentation lead
+    it), as if the user had pressed Enter. Elsewhere it is `locate_insertion`.
+    """
+    insertion = locate_insertion(text, offset, language_id, index)
+    rest = insertion.suffix.split("\n", 1)[0]
+    if insertion.mode is not Mode.LINE or not is_blank(rest):
+        return insertion
+    line_start = insertion.prefix.rfind("\n") + 1
+    indent = leading_whitespace(insertion.prefix[line_start:])
+    return dataclasses.replace(insertion, mode=Mode.BLOCK, indent=indent, leading="\n" + indent)

@@ -14,6 +14,7 @@ from lsp_codegen.server.debounce import TypingRhythm
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.inline_cache import ShownSuggestions
 from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
+from lsp_codegen.server.pending import PendingGenerations
 from lsp_codegen.server.protocol import CodegenProtocol
 from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.sandbox_host import SandboxHost
@@ -36,6 +37,7 @@ class CodegenServer(LanguageServer):
         self.results = RecentResults()
         self.latest_requests = LatestRequests()
         self.shown = ShownSuggestions()
+        self.pending = PendingGenerations()
         self.rhythm = TypingRhythm()
         self.sandboxes = SandboxHost(self)
         self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)

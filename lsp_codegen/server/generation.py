@@ -14,7 +14,7 @@ from lsp_codegen.context.document import Document
 from lsp_codegen.context.neighbors import other_file_snippets
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.engine.base import CancelToken, Engine, EngineError, EngineFault
-from lsp_codegen.pipeline import GenerationResult, generate
+from lsp_codegen.pipeline import GenerationResult, OnUpdate, generate
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.errors import request_failed
 from lsp_codegen.server.progress import WorkProgress
@@ -31,13 +31,42 @@ async def run_generation(
     `thorough` (explicit actions): run the prompt's examples in the sandbox and
     lint, with progress; otherwise only the cheap gates run (inline, completion).
     """
+    return current(server, await compute(server, document, insertion, thorough=thorough))
+
+
+def current(server: CodegenServer, generated: Generated) -> Generated | None:
+    """`generated` while its document is still the open version; None (dropped) after."""
+    document = generated.document
+    if not is_current(server, document):
+        log.info("dropped a result for %s v%s: document changed", document.uri, document.version)
+        return None
+    return generated
+
+
+async def compute(
+    server: CodegenServer,
+    document: Document,
+    insertion: Insertion,
+    *,
+    thorough: bool = False,
+    on_update: OnUpdate | None = None,
+    speculative: bool = False,
+) -> Generated:
+    """Generate for `insertion` in `document`, current or not (see `run_generation`).
+
+    A `speculative` generation runs only while no request the user waits for needs
+    the engine; any other generation stops it first.
+    """
+    if not speculative:
+        server.pending.yield_engine()
     engine = await server.models.engine()
     cancel = CancelToken()
     progress = WorkProgress(server, "lsp-codegen: generating") if thorough else None
     extra = other_files_context(server, document)
     try:
         if progress is None:
-            result = await generate(engine, insertion, _as_you_type(server), cancel, extra=extra)
+            settings = _as_you_type(server)
+            result = await generate(engine, insertion, settings, cancel, on_update, extra=extra)
         else:
             result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
     except EngineFault as fault:
@@ -49,9 +78,6 @@ async def run_generation(
         # Reached on $/cancelRequest too: the awaiting task is cancelled and
         # the engine must stop at its next decode step.
         cancel.cancel()
-    if not is_current(server, document):
-        log.info("dropped a result for %s v%s: document changed", document.uri, document.version)
-        return None
     return Generated(document, insertion, result)
 
 

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_codegen.context.document import Document
+from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking.score import RankedCandidate
 from lsp_codegen.server.results import Generated
 
@@ -59,16 +60,27 @@ class ShownSuggestions:
 
 
 def _remainders(shown: Generated, document: Document, offset: int) -> list[Remainder]:
-    start = shown.insertion.offset
-    if not start < offset <= start + _MAX_TYPED:
-        return []
-    old, new = shown.document.text, document.text
+    typed = typed_since(shown.document, shown.insertion, document, offset)
+    return remainders(shown, typed) if typed else []
+
+
+def typed_since(then: Document, at: Insertion, now: Document, offset: int) -> str | None:
+    """The text typed at insertion point `at` of `then` to reach `now` with the cursor at
+    `offset`; None when anything else changed around it (a suggestion no longer fits)."""
+    start = at.offset
+    if not start <= offset <= start + _MAX_TYPED:
+        return None
+    old, new = then.text, now.text
     before = max(0, start - _CONTEXT_CHARS)
     if new[before:start] != old[before:start]:
-        return []  # edited before the insertion point: the suggestion no longer fits
+        return None  # edited before the insertion point
     if new[offset : offset + _CONTEXT_CHARS] != old[start : start + _CONTEXT_CHARS]:
-        return []  # the text after the cursor moved or changed
-    typed = new[start:offset]
+        return None  # the text after the cursor moved or changed
+    return new[start:offset]
+
+
+def remainders(shown: Generated, typed: str) -> list[Remainder]:
+    """What is left of each of `shown`'s candidates that begins with `typed`, best first."""
     found = []
     for candidate in shown.result.candidates:
         full = shown.insertion.leading + candidate.text

@@ -41,7 +41,16 @@ def register(server: CodegenServer) -> None:
             "ready": engine is not None,
             "error": ls.models.error,
             "settings": to_wire(ls.settings),
-            "typeThrough": {"hits": ls.shown.hits, "misses": ls.shown.misses},
+            "typeThrough": {
+                "hits": ls.shown.hits,
+                "misses": ls.shown.misses,
+                "streaming": ls.pending.counters.joined_streaming,
+            },
+            "speculative": {
+                "started": ls.pending.counters.speculative_started,
+                "used": ls.pending.counters.speculative_used,
+                "stopped": ls.pending.counters.speculative_stopped,
+            },
         }
         if engine is not None:
             info = engine.info()

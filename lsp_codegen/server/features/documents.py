@@ -28,6 +28,7 @@ def register(server: CodegenServer) -> None:
         ls.documents.close(params.text_document.uri)
         ls.latest_requests.cancel(params.text_document.uri)
         ls.shown.forget(params.text_document.uri)
+        ls.pending.drop(params.text_document.uri)
         ls.rhythm.forget(params.text_document.uri)
 
 

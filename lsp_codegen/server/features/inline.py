@@ -7,10 +7,12 @@ import time
 
 from lsprotocol import types
 
-from lsp_codegen.context.insertion import locate_insertion
+from lsp_codegen.context.document import Document
+from lsp_codegen.context.insertion import locate_insertion, next_lines_insertion
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.features.commands import ACCEPTED
-from lsp_codegen.server.generation import run_generation
+from lsp_codegen.server.generation import compute, current, run_generation
+from lsp_codegen.server.inline_cache import Remainder
 from lsp_codegen.server.positions import to_offset, to_position
 from lsp_codegen.server.results import Generated
 from lsp_codegen.server.usage import records_shown
@@ -28,35 +30,87 @@ def register(server: CodegenServer) -> None:
             return None
         uri = params.text_document.uri
         with ls.latest_requests.claim("inline", uri):
-            typed_into = _type_through(ls, uri, params.position)
-            if typed_into:
-                return types.InlineCompletionList(items=typed_into)
+            document = ls.document(uri)
+            offset = to_offset(document, params.position, ls.encoding)
+            at = params.position
+            if typed_into := ls.shown.type_through(document, offset):
+                return types.InlineCompletionList(items=_items(document, at, typed_into))
+            if (joined := await _from_pending(ls, document, offset)) is not None:
+                return types.InlineCompletionList(items=_items(document, at, joined))
             if params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked:
                 await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
             started = time.monotonic()
-            generated = await generate_at(ls, uri, params.position)
+            generated = await _generate(ls, document, offset)
             ls.rhythm.answered(time.monotonic() - started)
         if generated is None:
             return types.InlineCompletionList(items=[])
         ls.shown.remember(generated)
+        speculate(ls, generated)
         return types.InlineCompletionList(items=inline_items(ls, generated))
 
 
-def _type_through(
-    ls: CodegenServer, uri: str, position: types.Position
+def _items(
+    document: Document, at: types.Position, remainders: list[Remainder]
 ) -> list[types.InlineCompletionItem]:
-    """Items for the rest of the shown suggestion the user is typing, without generating."""
-    document = ls.document(uri)
-    remainders = ls.shown.type_through(document, to_offset(document, position, ls.encoding))
-    at = types.Range(start=position, end=position)
+    """Items inserting the rest of suggestions the user has typed into, at the cursor."""
     return [
         types.InlineCompletionItem(
             insert_text=remainder.text,
-            range=at,
-            command=accepted_command(uri, document.version, remainder.candidate.index),
+            range=types.Range(start=at, end=at),
+            command=accepted_command(document.uri, document.version, remainder.candidate.index),
         )
         for remainder in remainders
     ]
+
+
+async def _from_pending(
+    ls: CodegenServer, document: Document, offset: int
+) -> list[Remainder] | None:
+    """Remainders from a generation already running (or speculated) for this text.
+
+    None (a new generation is due) when there is none, when it was stopped, or when
+    none of its candidates begins with the text typed since it began.
+    """
+    joined = ls.pending.join(document, offset)
+    outcome = await joined.remainders() if joined is not None else None
+    if joined is None or outcome is None:
+        return None
+    generated, remainders = outcome
+    if not remainders and joined.typed:
+        return None
+    ls.shown.remember(generated)
+    speculate(ls, generated)
+    return remainders
+
+
+async def _generate(ls: CodegenServer, document: Document, offset: int) -> Generated | None:
+    """Generate at `offset` as the document's pending generation (which newer requests
+    for the same text plus typed characters may join); None when stale."""
+    insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
+    pending = ls.pending.start(
+        document, insertion, lambda on_update: compute(ls, document, insertion, on_update=on_update)
+    )
+    return current(ls, await pending.result())
+
+
+def speculate(ls: CodegenServer, shown: Generated) -> None:
+    """With `inline.speculative`, start generating what follows accepting `shown`'s best:
+    the lines after it, shown at once after Tab and typed through after Enter."""
+    if not ls.settings.inline.speculative or not shown.result.candidates:
+        return
+    before = shown.insertion
+    accepted = before.leading + shown.result.candidates[0].text
+    document = shown.document.replaced(before.offset, before.offset, accepted)
+    offset = before.offset + len(accepted)
+    insertion = next_lines_insertion(
+        document.text, offset, document.language_id, document.line_index
+    )
+    ls.pending.start(
+        document,
+        insertion,
+        lambda on_update: compute(ls, document, insertion, on_update=on_update, speculative=True),
+        speculative=True,
+    )
 
 
 async def generate_at(ls: CodegenServer, uri: str, position: types.Position) -> Generated | None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_codegen.context.insertion import insertion_for_comment, locate_insertion
+from lsp_codegen.context.insertion import (
+    insertion_for_comment,
+    locate_insertion,
+    next_lines_insertion,
+)
 from lsp_codegen.context.positions import LineIndex
 from lsp_codegen.context.types import CommentPrompt, Mode
 
@@ -154,3 +158,26 @@ def test_cursor_at_column_zero_of_an_empty_body_after_a_docstring() -> None:
     text = 'def f(x):\n    """Double x.\n\n    >>> f(2)\n    4\n    """\n'
     insertion = locate_insertion(text, len(text), "python")
     assert insertion.mode is Mode.BLOCK and insertion.indent == "    "
+
+
+def test_next_lines_after_a_finished_line_start_on_a_new_line() -> None:
+    text = "def add(a, b):\n    total = a + b"
+    insertion = next_lines_insertion(text, len(text), "python")
+    assert insertion.mode is Mode.BLOCK
+    assert insertion.leading == "\n    "
+    assert insertion.indent == "    "
+    assert insertion.offset == len(text)
+
+
+def test_next_lines_inside_a_line_stay_on_it() -> None:
+    text = "print(total)\n"
+    insertion = next_lines_insertion(text, len("print(total"), "python")
+    assert insertion == locate_insertion(text, len("print(total"), "python")
+    assert insertion.mode is Mode.LINE
+
+
+def test_next_lines_after_a_block_opener_keep_its_indent() -> None:
+    text = "def add(a, b):"
+    assert next_lines_insertion(text, len(text), "python") == locate_insertion(
+        text, len(text), "python"
+    )

@@ -1,0 +1,182 @@
+"""Joining a generation still running, and speculating the suggestion after an accept.
+
+Real server over stdio with tiny scripted GPT-2 models: the scripted one writes
+"    return 1" lines (a long block when the token budget allows), the endless
+one writes "x" until stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.lsp.raw_client import RawServer
+
+URI = "file:///pending.py"
+OTHER = "file:///other.py"
+PROMPT = "# add two numbers\ndef add(a, b):\n"
+REQUEST_CANCELLED = -32800
+
+
+def _server(model: Path, **settings: Any) -> RawServer:
+    raw = RawServer()
+    raw.initialize({"model": str(model), "numCandidates": 1, **settings})
+    raw.wait_ready()
+    document = {"uri": URI, "languageId": "python", "version": 1, "text": PROMPT}
+    raw.notify("textDocument/didOpen", {"textDocument": document})
+    return raw
+
+
+def _params(line: int, character: int, kind: int = 2) -> dict[str, Any]:
+    return {
+        "textDocument": {"uri": URI},
+        "position": {"line": line, "character": character},
+        "context": {"triggerKind": kind},
+    }
+
+
+def _insert(raw: RawServer, version: int, line: int, character: int, text: str) -> None:
+    at = {"line": line, "character": character}
+    raw.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": URI, "version": version},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": text}],
+        },
+    )
+
+
+def _streaming(raw: RawServer, timeout: float = 30) -> None:
+    """Wait until a generation is running and has decoded a few tokens."""
+    deadline = time.monotonic() + timeout
+    before = raw.wait_ready()["decodeSteps"]
+    while time.monotonic() < deadline:
+        status = raw.wait_ready()
+        if status["active"] and status["decodeSteps"] >= before + 8:
+            return
+        time.sleep(0.02)
+    raise AssertionError("no generation started")
+
+
+def _idle(raw: RawServer, timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while (status := raw.wait_ready())["active"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert status["active"] == 0
+    return status
+
+
+def test_typing_into_a_streaming_suggestion_joins_it(scripted_model_dir: Path) -> None:
+    # Thousands of tokens: the generation streams until its 2 s budget.
+    raw = _server(scripted_model_dir, maxNewTokens=4000, inline={"maxTimeMs": 2000})
+    try:
+        first = raw.send_request("textDocument/inlineCompletion", _params(2, 0))
+        _streaming(raw)
+        _insert(raw, 2, 2, 0, "    re")
+        second = raw.request("textDocument/inlineCompletion", _params(2, 6), 60)
+        assert _error_code(raw.response(first, 10)) == REQUEST_CANCELLED
+        items = second["result"]["items"]
+        assert items and items[0]["insertText"].startswith("turn 1\n    return 1\n")
+        assert items[0]["range"]["start"] == {"line": 2, "character": 6}
+        assert items[0]["command"]["arguments"][0]["version"] == 2
+        status = _idle(raw)
+        assert status["generations"] == 1  # the running one served both requests
+        assert status["typeThrough"]["streaming"] == 1
+    finally:
+        raw.close()
+
+
+def test_typing_something_else_stops_the_streaming_one(scripted_model_dir: Path) -> None:
+    raw = _server(scripted_model_dir, maxNewTokens=4000, inline={"maxTimeMs": 2000})
+    try:
+        first = raw.send_request("textDocument/inlineCompletion", _params(2, 0))
+        _streaming(raw)
+        _insert(raw, 2, 2, 0, "    zz")
+        raw.request("textDocument/inlineCompletion", _params(2, 6), 60)
+        assert _error_code(raw.response(first, 10)) == REQUEST_CANCELLED
+        status = _idle(raw)
+        assert status["generations"] == 2
+        assert status["typeThrough"]["streaming"] == 0
+        assert status["stepsAfterCancel"] and max(status["stepsAfterCancel"]) <= 1
+    finally:
+        raw.close()
+
+
+def test_speculation_answers_the_request_after_an_accept(scripted_model_dir: Path) -> None:
+    raw = _server(scripted_model_dir, maxNewTokens=8, inline={"speculative": True})
+    try:
+        shown = raw.request("textDocument/inlineCompletion", _params(2, 0, kind=1), 60)
+        accepted = shown["result"]["items"][0]["insertText"]
+        assert accepted.startswith("    return 1")
+        status = _idle(raw)
+        assert status["speculative"] == {"started": 1, "used": 0, "stopped": 0}
+        assert status["generations"] == 2  # the shown one, and the one after it
+        # The user accepts: the editor inserts the text, then asks at its end.
+        _insert(raw, 2, 2, 0, accepted)
+        end = accepted.count("\n") + 2, len(accepted) - accepted.rfind("\n") - 1
+        speculated = raw.request("textDocument/inlineCompletion", _params(*end), 60)
+        status = raw.wait_ready()
+        assert status["speculative"]["used"] == 1
+        next_lines = _texts(speculated)
+        assert next_lines and next_lines[0].startswith("\n    ")  # the lines after it
+        assert speculated["result"]["items"][0]["command"]["arguments"][0]["version"] == 2
+        # Enter (with the editor's indentation) types into it: answered without the engine.
+        _insert(raw, 3, *end, "\n    ")
+        after_enter = (end[0] + 1, 4)
+        typed = raw.request("textDocument/inlineCompletion", _params(*after_enter), 60)
+        assert _texts(typed)[0] == next_lines[0][len("\n    ") :]
+        assert raw.wait_ready()["typeThrough"]["hits"] == 1
+        # Generated afresh at that point, the (greedy) answer is the same.
+        _idle(raw)
+        off = {"lspCodegen": {"inline": {"speculative": False}}}
+        raw.notify("workspace/didChangeConfiguration", {"settings": off})
+        _insert(raw, 4, *after_enter, "")
+        fresh = raw.request("textDocument/inlineCompletion", _params(*after_enter, kind=1), 60)
+        assert _texts(fresh)[0] == _texts(typed)[0]
+    finally:
+        raw.close()
+
+
+def _error_code(answer: dict[str, Any] | None) -> int | None:
+    assert answer is not None, "never answered"
+    code: int | None = answer.get("error", {}).get("code")
+    return code
+
+
+def _texts(answer: dict[str, Any]) -> list[str]:
+    return [item["insertText"] for item in answer["result"]["items"]]
+
+
+def test_no_speculation_by_default(scripted_model_dir: Path) -> None:
+    raw = _server(scripted_model_dir, maxNewTokens=8)
+    try:
+        raw.request("textDocument/inlineCompletion", _params(2, 0, kind=1), 60)
+        status = _idle(raw)
+        assert status["speculative"] == {"started": 0, "used": 0, "stopped": 0}
+        assert status["generations"] == 1
+    finally:
+        raw.close()
+
+
+def test_a_request_stops_a_running_speculation(endless_model_dir: Path) -> None:
+    # "x" forever: the line is completed until the budget, and so is the speculation.
+    raw = _server(
+        endless_model_dir, maxNewTokens=4000, inline={"maxTimeMs": 1500, "speculative": True}
+    )
+    try:
+        _insert(raw, 2, 2, 0, "    y")
+        shown = raw.request("textDocument/inlineCompletion", _params(2, 5, kind=1), 60)
+        assert _texts(shown)[0].startswith("xxx")
+        _streaming(raw)  # the speculative generation
+        # The user asks in another document: the speculation yields the engine at once.
+        other = {"uri": OTHER, "languageId": "python", "version": 1, "text": PROMPT + "    y"}
+        raw.notify("textDocument/didOpen", {"textDocument": other})
+        params = {**_params(2, 5, kind=1), "textDocument": {"uri": OTHER}}
+        answer = raw.request("textDocument/inlineCompletion", params, 60)
+        assert _texts(answer)[0].startswith("xxx")
+        status = raw.wait_ready()
+        assert status["speculative"]["stopped"] == 1
+        assert status["stepsAfterCancel"] and max(status["stepsAfterCancel"]) <= 1
+    finally:
+        raw.close()
