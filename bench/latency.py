@@ -7,7 +7,11 @@
 2. Per local engine, on the embedded default model:
    - a scripted typing session (keystrokes 120 ms apart, a pause after each word) on a
      ~1k-token Python file, each keystroke sending didChange + inlineCompletion as editors
-     do: keystroke -> inline text p50/p95, the share answered by type-through, server RSS;
+     do, --runs times: keystroke -> inline text p50/p95 for single-line requests (code
+     before the cursor) and multi-line ones (start of a line), min/median/max over the
+     runs; the requests answered from a shown or a still-streaming suggestion; server RSS;
+   - accepting suggestions (Tab, Enter, next) with `inline.speculative` off, then on:
+     Enter -> next suggestion and Tab -> answer latency, speculations used;
    - time to first token with the prefix cache warm vs cold on the same edit;
    - a cancel storm: 500 requests each cancelled within 0-5 ms.
 """
@@ -101,15 +105,57 @@ def overhead(runs: int, requests: int = 300) -> None:
 
 
 # -- 2. typing on the default model -----------------------------------------------------
-def typing_session(engine: str) -> None:
-    """Keystrokes with pauses; latency of each answered request, type-through share, RSS."""
+@dataclasses.dataclass
+class TypingRun:
+    """One scripted typing session's figures."""
+
+    line: list[float]  # keystroke -> inline text, cursor after code on its line (LINE mode)
+    block: list[float]  # the same at the start of a line (BLOCK mode: several lines)
+    sent: int
+    type_through: int
+    streaming: int
+    rss_mb: float
+
+
+def typing_session(engine: str, runs: int) -> None:
+    """`runs` scripted sessions on one server; figures per run, then min/median/max."""
     raw = RawServer()
     raw.initialize({"engine": engine})
     raw.wait_ready(600)
+    results = [_typing_run(raw, run) for run in range(runs)]
+    print(f"\n## Typing session, engine {engine} ({len(TYPED)} keystrokes, {runs} runs)")
+    for name, pick in (("single-line", "line"), ("multi-line", "block")):
+        p50s = [_percentile(getattr(r, pick), 0.5) for r in results]
+        p95s = [_percentile(getattr(r, pick), 0.95) for r in results]
+        count = sum(len(getattr(r, pick)) for r in results)
+        print(
+            f"{name} keystroke -> inline text (n={count}): "
+            f"p50 {_spread_of(p50s)} ms · p95 {_spread_of(p95s)} ms (min / median / max of runs)"
+        )
+    sent = sum(r.sent for r in results)
+    answered = sum(len(r.line) + len(r.block) for r in results)
+    print(f"answered with text: {answered}/{sent}; the rest superseded or empty")
+    print(
+        f"from a shown suggestion (type-through): {sum(r.type_through for r in results)}; "
+        f"joined a streaming one: {sum(r.streaming for r in results)} (of {sent} requests)"
+    )
+    print(f"server RSS after each run: {_spread_of([r.rss_mb for r in results])} MB")
+    cancel_storm(raw, _source() + TYPED)
+    raw.close()
+
+
+def _typing_run(raw: RawServer, run: int) -> TypingRun:
+    from lsp_codegen.context.insertion import locate_insertion
+    from lsp_codegen.context.types import Mode
+
+    global URI
+    URI = f"file:///bench/typing{run}.py"  # a fresh document per run
     text = _source()
     _open(raw, text)
     raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 120)  # warm-up
+    before = raw.wait_ready()
     sent: dict[int, float] = {}
+    single_line: set[int] = set()
     version = 1
     for char in TYPED:
         version += 1
@@ -125,26 +171,108 @@ def typing_session(engine: str) -> None:
         text += char
         msg_id = raw.send_request("textDocument/inlineCompletion", _inline_params(text, 2))
         sent[msg_id] = time.perf_counter()
+        if locate_insertion(text, len(text), "python").mode is Mode.LINE:
+            single_line.add(msg_id)
         time.sleep(WORD_PAUSE_S if char in " \n" else KEY_GAP_S)
     answered = _answered_latencies(raw, sent)
     status = raw.wait_ready()
-    hits, misses = status["typeThrough"]["hits"], status["typeThrough"]["misses"]
-    rss = _rss_mb(raw)
-    print(f"\n## Typing session, engine {engine} ({len(TYPED)} keystrokes)")
-    print(f"keystroke -> inline text: {_spread(answered)}")
-    print(f"answered with text: {len(answered)}/{len(sent)}; the rest superseded or empty")
-    print(f"type-through: {hits} of {hits + misses} requests answered from the shown suggestion")
-    print(f"server RSS after the session: {rss:.0f} MB")
-    cancel_storm(raw, text)
-    raw.close()
+    raw.notify("textDocument/didClose", {"textDocument": {"uri": URI}})
+    return TypingRun(
+        line=[t for i, t in answered.items() if i in single_line],
+        block=[t for i, t in answered.items() if i not in single_line],
+        sent=len(sent),
+        type_through=status["typeThrough"]["hits"] - before["typeThrough"]["hits"],
+        streaming=status["typeThrough"]["streaming"] - before["typeThrough"]["streaming"],
+        rss_mb=_rss_mb(raw),
+    )
 
 
-def _answered_latencies(raw: RawServer, sent: dict[int, float]) -> list[float]:
-    latencies = []
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def _spread_of(values: list[float]) -> str:
+    """min / median / max."""
+    return f"{min(values):.0f} / {statistics.median(values):.0f} / {max(values):.0f}"
+
+
+# -- 2c. accepting suggestions, with and without speculation ------------------------------
+READ_S = 1.0  # the user reads a suggestion before pressing Tab, then Enter
+
+
+def accept_session(engine: str, accepts: int = 4) -> None:
+    """Accept the best suggestion, press Enter, take the next: speculation off vs on.
+
+    Measured per accept: Tab -> the answer at the end of the accepted text, and
+    Enter -> the next suggestion's text (the user waits for this one).
+    """
+    print(
+        f"\n## Accepting suggestions, engine {engine} "
+        f"({accepts} accepts, {READ_S:.0f} s reading each)"
+    )
+    for speculative in (False, True):
+        raw = RawServer()
+        raw.initialize({"engine": engine, "inline": {"speculative": speculative}})
+        raw.wait_ready(600)
+        tab, enter, shown = _accepting(raw, accepts)
+        status = raw.wait_ready()
+        spec = status["speculative"]
+        raw.close()
+        print(
+            f"speculative {'on ' if speculative else 'off'}: Enter -> next suggestion "
+            f"{_spread(enter)} · Tab -> answer {_spread(tab)} · suggestions shown {shown} · "
+            f"speculations started {spec['started']}, used {spec['used']}, "
+            f"stopped for a request {spec['stopped']}"
+        )
+
+
+def _accepting(raw: RawServer, accepts: int) -> tuple[list[float], list[float], int]:
+    global URI
+    URI = "file:///bench/accepting.py"
+    text = _source()
+    _open(raw, text)
+    version, tab, enter, shown = 1, [], [], 0
+    answer = raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 120)
+    for _ in range(accepts):
+        items = (answer.get("result") or {}).get("items") or []
+        if not items:
+            break
+        shown += 1
+        time.sleep(READ_S)
+        version, text = _typed(raw, version, text, items[0]["insertText"])  # Tab
+        started = time.perf_counter()
+        raw.request("textDocument/inlineCompletion", _inline_params(text, 2), 120)
+        tab.append(time.perf_counter() - started)
+        indent = text[text.rfind("\n") + 1 :]
+        indent = indent[: len(indent) - len(indent.lstrip())]
+        version, text = _typed(raw, version, text, "\n" + indent)  # Enter, auto-indented
+        started = time.perf_counter()
+        answer = raw.request("textDocument/inlineCompletion", _inline_params(text, 2), 120)
+        enter.append(time.perf_counter() - started)
+    return tab, enter, shown
+
+
+def _typed(raw: RawServer, version: int, text: str, typed: str) -> tuple[int, str]:
+    raw.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": URI, "version": version + 1},
+            "contentChanges": [{"range": {"start": _end(text), "end": _end(text)}, "text": typed}],
+        },
+    )
+    return version + 1, text + typed
+
+
+def _answered_latencies(raw: RawServer, sent: dict[int, float]) -> dict[int, float]:
+    """Seconds from sending to the answer, for the requests answered with text."""
+    latencies = {}
     for msg_id, at in sent.items():
         answer = raw.response(msg_id, 120)
         if answer is not None and (answer.get("result") or {}).get("items"):
-            latencies.append(raw.arrival(msg_id) - at)
+            latencies[msg_id] = raw.arrival(msg_id) - at
     return latencies
 
 
@@ -175,11 +303,11 @@ def cancel_storm(raw: RawServer, text: str, count: int = 500) -> None:
 # -- 2b. prefix cache, in process -------------------------------------------------------
 def prefix_cache(engine_kind: str, runs: int) -> None:
     """Time to first token for the same edit with the prefix cache warm vs cold."""
-    from lsp_codegen.config import Settings
+    from lsp_codegen.config import parse_settings
     from lsp_codegen.engine.base import CancelToken, GenerationRequest
     from lsp_codegen.server.model_host import load_engine
 
-    engine = load_engine(dataclasses.replace(Settings(), engine=engine_kind), lambda _: None)
+    engine = load_engine(parse_settings({"engine": engine_kind})[0], lambda _: None)
     base = _source()
     other = "import os\n" * 50
 
@@ -217,7 +345,8 @@ def main() -> None:
             continue
         prefix_cache(engine, args.runs)
         if not args.skip_typing:
-            typing_session(engine)
+            typing_session(engine, args.runs)
+            accept_session(engine)
 
 
 def _has_llamacpp() -> bool:

@@ -144,6 +144,9 @@ class InlineSettings:
     max_time_ms: int = _setting(5000, "maxTimeMs", _integer(100, 600000))
     # After a suggestion is shown, generate the one that follows accepting it.
     speculative: bool = _setting(False, "speculative", _flag())
+    # Candidates of an inline request the editor sent while the user types; 0 = all
+    # (`numCandidates`) where the engine decodes them together, else 1.
+    num_candidates: int = _setting(0, "numCandidates", _integer(0, 16))
 
 
 @dataclass(frozen=True)

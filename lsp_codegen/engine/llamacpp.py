@@ -209,6 +209,7 @@ def _info(llm: Any, model: str, path: Path) -> EngineInfo:
         context_length=int(llm.n_ctx()),
         fim=None,
         engine="llamacpp",
+        candidates_together=False,  # decoded one after another (llamacpp_decode)
     )
 
 

@@ -51,11 +51,13 @@ async def compute(
     thorough: bool = False,
     on_update: OnUpdate | None = None,
     speculative: bool = False,
+    typing: bool = False,
 ) -> Generated:
     """Generate for `insertion` in `document`, current or not (see `run_generation`).
 
     A `speculative` generation runs only while no request the user waits for needs
-    the engine; any other generation stops it first.
+    the engine; any other generation stops it first. `typing`: the editor asked
+    on its own while the user types (`inline.numCandidates` applies).
     """
     if not speculative:
         server.pending.yield_engine()
@@ -65,7 +67,7 @@ async def compute(
     extra = other_files_context(server, document)
     try:
         if progress is None:
-            settings = _as_you_type(server)
+            settings = _as_you_type(server, engine, typing=typing)
             result = await generate(engine, insertion, settings, cancel, on_update, extra=extra)
         else:
             result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
@@ -115,11 +117,16 @@ def other_files_context(server: CodegenServer, document: Document) -> list[str]:
     return other_file_snippets(server.documents, document, limit) if limit else []
 
 
-def _as_you_type(server: CodegenServer) -> Settings:
-    """The settings with inline's time budget: a suggestion is late long before 30 s."""
+def _as_you_type(server: CodegenServer, engine: Engine, *, typing: bool) -> Settings:
+    """The settings with inline's time budget (a suggestion is late long before 30 s) and,
+    while the user types, `inline.numCandidates`."""
     settings = server.settings
     budget = min(settings.max_time_ms, settings.inline.max_time_ms)
-    return dataclasses.replace(settings, max_time_ms=budget)
+    count = settings.num_candidates
+    if typing:
+        together = engine.info().candidates_together
+        count = settings.inline.num_candidates or (count if together else 1)
+    return dataclasses.replace(settings, max_time_ms=budget, num_candidates=count)
 
 
 def is_current(server: CodegenServer, document: Document) -> bool:

@@ -21,6 +21,7 @@ export const SERVER_SETTINGS = [
   'inline.enabled',
   'inline.maxTimeMs',
   'inline.speculative',
+  'inline.numCandidates',
   'python.interpreter',
   'remote.url',
   'remote.model',

@@ -40,7 +40,8 @@ def register(server: CodegenServer) -> None:
             if params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked:
                 await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
             started = time.monotonic()
-            generated = await _generate(ls, document, offset)
+            typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
+            generated = await _generate(ls, document, offset, typing=typing)
             ls.rhythm.answered(time.monotonic() - started)
         if generated is None:
             return types.InlineCompletionList(items=[])
@@ -83,12 +84,16 @@ async def _from_pending(
     return remainders
 
 
-async def _generate(ls: CodegenServer, document: Document, offset: int) -> Generated | None:
+async def _generate(
+    ls: CodegenServer, document: Document, offset: int, *, typing: bool
+) -> Generated | None:
     """Generate at `offset` as the document's pending generation (which newer requests
     for the same text plus typed characters may join); None when stale."""
     insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
     pending = ls.pending.start(
-        document, insertion, lambda on_update: compute(ls, document, insertion, on_update=on_update)
+        document,
+        insertion,
+        lambda on_update: compute(ls, document, insertion, on_update=on_update, typing=typing),
     )
     return current(ls, await pending.result())
 
