@@ -146,3 +146,30 @@ def build_line_model(directory: Path, script: str) -> Path:
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+def build_tiny_llama(directory: Path, seed: int = 0) -> Path:
+    """A tiny random Llama: unlike GPT-2 (Conv1D layers), its layers are `nn.Linear`,
+    as in the embedded Gemma, so int8 quantization has something to replace."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    raw = _train_tokenizer()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>")
+    torch.manual_seed(seed)
+    config = LlamaConfig(
+        vocab_size=raw.get_vocab_size(),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=4096,
+        bos_token_id=0,
+        eos_token_id=0,
+        tie_word_embeddings=True,
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    LlamaForCausalLM(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

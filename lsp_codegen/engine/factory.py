@@ -63,7 +63,14 @@ def _gpu_wanted(device: str) -> bool:
 
 def engine_key(settings: Settings) -> tuple[object, ...]:
     """The settings whose change needs a new engine."""
-    return (settings.engine, settings.model, settings.device, settings.dtype, settings.remote)
+    return (
+        settings.engine,
+        settings.model,
+        settings.device,
+        settings.dtype,
+        settings.quantize,
+        settings.remote,
+    )
 
 
 def create_engine(settings: Settings, progress: Progress, detect_fim: FimDetector) -> Engine:
@@ -80,7 +87,12 @@ def create_engine(settings: Settings, progress: Progress, detect_fim: FimDetecto
         return load_llamacpp_engine(settings.model, progress, detect_fim)
     from lsp_codegen.engine.loader import LoadOptions, load_local_engine
 
-    options = LoadOptions(model=settings.model, device=settings.device, dtype=settings.dtype)
+    options = LoadOptions(
+        model=settings.model,
+        device=settings.device,
+        dtype=settings.dtype,
+        quantize=settings.quantize,
+    )
     return load_local_engine(options, progress, detect_fim)
 
 

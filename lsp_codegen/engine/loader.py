@@ -25,6 +25,7 @@ from lsp_codegen.engine.base import EngineError, EngineInfo
 from lsp_codegen.engine.devices import resolve_device, resolve_dtype
 from lsp_codegen.engine.local import LocalEngine
 from lsp_codegen.engine.names import DEFAULT_MODEL_NAME, display_name
+from lsp_codegen.engine.quantize import quantize_int8
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class LoadOptions:
     model: str = "default"
     device: str = "auto"
     dtype: str = "auto"
+    quantize: str = "none"  # "int8": dynamic int8 Linear layers (CPU only)
 
 
 def cache_root() -> Path:
@@ -65,10 +67,12 @@ def load_local_engine(
     name = display_name(options.model)
     progress(f"Loading {name}…")
     tokenizer, model = _load_pretrained(folder, options.model, dtype, device)
+    if options.quantize == "int8":
+        quantize_int8(model, device)
     info = EngineInfo(
         model=name,
         device=str(device),
-        dtype=str(dtype).removeprefix("torch."),
+        dtype=str(dtype).removeprefix("torch.") + ("+int8" if options.quantize == "int8" else ""),
         context_length=_context_length(model),
         fim=None,
     )

@@ -12,6 +12,7 @@ export const SERVER_SETTINGS = [
   'engine',
   'device',
   'dtype',
+  'quantize',
   'maxNewTokens',
   'temperature',
   'topP',

@@ -41,6 +41,19 @@ def test_engine_key_changes_with_remote_settings() -> None:
     assert one != two
 
 
+def test_quantize_reaches_the_loader_and_needs_a_new_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lsp_codegen.engine import loader
+
+    seen: list[loader.LoadOptions] = []
+    monkeypatch.setattr(loader, "load_local_engine", lambda options, *_: seen.append(options))
+    settings = _settings(engine="local", quantize="int8")
+    factory.create_engine(settings, lambda _: None, lambda _: None)
+    assert seen[0].quantize == "int8"
+    assert factory.engine_key(settings) != factory.engine_key(_settings(engine="local"))
+
+
 def test_missing_api_key_variable_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LSP_CODEGEN_TEST_KEY", raising=False)
     settings = _settings(engine="remote", remote={"apiKeyEnv": "LSP_CODEGEN_TEST_KEY"})
