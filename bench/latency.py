@@ -232,10 +232,10 @@ def accept_session(engine: str, accepts: int = 4) -> None:
 def _accepting(raw: RawServer, accepts: int) -> tuple[list[float], list[float], int]:
     global URI
     URI = "file:///bench/accepting.py"
-    text = _source()
+    text = _source() + "def mean(values):\n"
     _open(raw, text)
     version, tab, enter, shown = 1, [], [], 0
-    answer = raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 120)
+    answer = raw.request("textDocument/inlineCompletion", _inline_params(text, 2), 120)
     for _ in range(accepts):
         items = (answer.get("result") or {}).get("items") or []
         if not items:
