@@ -88,7 +88,8 @@ def overhead(runs: int, requests: int = 300) -> None:
             raw = RawServer(command=command)
             raw.initialize({"numCandidates": 1})
             _open(raw, text)
-            raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 60)  # warm-up
+            warm_up = raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 60)
+            assert warm_up["result"]["items"], f"{name} showed nothing: not the full path"
             started = time.perf_counter()
             for _ in range(requests):
                 sent = time.perf_counter()

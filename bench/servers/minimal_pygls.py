@@ -13,7 +13,9 @@ def inline(ls: LanguageServer, params: types.InlineCompletionParams) -> types.In
     """The same one-line answer the instant engine gives."""
     at = types.Range(start=params.position, end=params.position)
     return types.InlineCompletionList(
-        items=[types.InlineCompletionItem(insert_text="    return a + b", range=at)]
+        items=[
+            types.InlineCompletionItem(insert_text="average = sum(values) / len(values)", range=at)
+        ]
     )
 
 
