@@ -7,6 +7,7 @@ for a version the user has since changed is dropped, never shown.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 
 from lsp_codegen.config import Settings
@@ -120,12 +121,17 @@ def other_files_context(server: CodegenServer, document: Document) -> list[str]:
 def _as_you_type(server: CodegenServer, engine: Engine, *, typing: bool) -> Settings:
     """The settings with inline's time budget (a suggestion is late long before 30 s) and,
     while the user types, `inline.numCandidates`."""
-    settings = server.settings
+    together = engine.info().candidates_together
+    return _request_settings(server.settings, typing and not together, typing)
+
+
+@functools.lru_cache(maxsize=8)
+def _request_settings(settings: Settings, one_at_a_time: bool, typing: bool) -> Settings:
+    # Cached: settings change rarely, requests come with every keystroke.
     budget = min(settings.max_time_ms, settings.inline.max_time_ms)
     count = settings.num_candidates
     if typing:
-        together = engine.info().candidates_together
-        count = settings.inline.num_candidates or (count if together else 1)
+        count = settings.inline.num_candidates or (1 if one_at_a_time else count)
     return dataclasses.replace(settings, max_time_ms=budget, num_candidates=count)
 
 
