@@ -194,7 +194,8 @@ def test_inline_not_an_object() -> None:
     assert settings == Settings()
     assert messages == [
         "lsp-codegen: setting `inline` = false is invalid "
-        '(expected an object like {"enabled": true}); using {"enabled": true, "maxTimeMs": 5000, "speculative": false...'
+        '(expected an object like {"enabled": true}); '
+        'using {"enabled": true, "maxTimeMs": 5000, "speculative": false...'
     ]
 
 
