@@ -2,9 +2,10 @@
 
 Budgets are counted with the model's own tokenizer. Text is cut at line
 boundaries where possible: the prefix loses its start, the suffix its end, so the
-text nearest the cursor is kept. A binary search over the number of kept lines
-keeps tokenizer calls to O(log n), and a character cap before it means a huge
-document is never tokenized whole.
+text nearest the cursor is kept. The prefix's start moves in steps of lines, so
+the prompts of consecutive keystrokes share their start. A binary search over the
+number of kept lines keeps tokenizer calls to O(log n), and a character cap before
+it means a huge document is never tokenized whole.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from lsp_codegen.context.types import Insertion, Prompt
 from lsp_codegen.engine.base import Tokenizer
 
 PREFIX_SHARE = 0.75  # of the budget, with FIM; the suffix gets the rest
+# A prefix cut to the budget starts at a multiple of a step of lines: typing at its end
+# keeps the prompt's start (and the KV cache of it) for about a step. The step is one
+# line per this many tokens of budget, at most the cap (16 lines of a 1024 budget).
+TOKENS_PER_STEP_LINE = 64
+MAX_STEP_LINES = 16
 CHARS_PER_TOKEN_CAP = 16  # no token is longer than this many characters on average
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
 
@@ -46,16 +52,20 @@ def build_prompt(
     budget = context_tokens - (count(insertion.leading) if insertion.leading else 0)
     budget -= head_tokens
     if fim is None:
-        prefix = keep_tail(insertion.prefix, budget, count)
+        prefix = keep_tail(insertion.prefix, budget, count, _step_lines(budget))
         text = head + prefix + insertion.leading
         return Prompt(text, prefix, "", False, insertion, extra=head)
     budget -= count(fim.format("", ""))
     suffix_budget = budget - int(budget * PREFIX_SHARE)
     suffix = keep_head(insertion.suffix, suffix_budget, count)
     prefix_budget = budget - (count(suffix) if suffix else 0)
-    prefix = keep_tail(insertion.prefix, prefix_budget, count)
+    prefix = keep_tail(insertion.prefix, prefix_budget, count, _step_lines(prefix_budget))
     text = fim.format(head + prefix + insertion.leading, suffix)
     return Prompt(text, prefix, suffix, True, insertion, extra=head)
+
+
+def _step_lines(budget: int) -> int:
+    return max(1, min(MAX_STEP_LINES, budget // TOKENS_PER_STEP_LINE))
 
 
 def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens) -> str:
@@ -82,21 +92,34 @@ def _fitted(snippets: tuple[str, ...], budget: int, count: CountTokens) -> tuple
     return head, count(head) if head else 0
 
 
-def keep_tail(text: str, budget: int, count: CountTokens) -> str:
-    """The longest end of `text` that fits `budget` tokens, starting at a line if possible."""
+def keep_tail(text: str, budget: int, count: CountTokens, step_lines: int = 1) -> str:
+    """The longest end of `text` that fits `budget` tokens, starting at a line if possible.
+
+    With `step_lines` > 1 the start is a line whose number in `text` is a multiple
+    of it (fewer lines are kept): as text grows at its end, the start stays put
+    until it must move, then jumps ahead `step_lines` lines at once. A prompt
+    whose start stays put keeps the model's KV cache of it reusable.
+    """
     if budget <= 0 or not text:
         return ""
     cap = CHARS_PER_TOKEN_CAP * budget
+    skipped_lines = 0
     if len(text) > cap:
-        text = text[-cap:]
+        cut = len(text) - cap
+        skipped_lines = text.count("\n", 0, cut)
+        text = text[cut:]
         first_break = _TERMINATOR.search(text)
         if first_break is not None and first_break.end() < len(text):
             text = text[first_break.end() :]  # drop the partial first line
+            skipped_lines += 1
     if count(text) <= budget:
         return text
     starts = [0] + [m.end() for m in _TERMINATOR.finditer(text) if m.end() < len(text)]
     # Smallest start index whose tail fits; index 0 (the whole text) is known not to.
     lowest = _first_true(1, len(starts), lambda i: count(text[starts[i] :]) <= budget)
+    stepped = -(-(skipped_lines + lowest) // step_lines) * step_lines - skipped_lines
+    if stepped < len(starts):
+        return text[starts[stepped] :]
     if lowest < len(starts):
         return text[starts[lowest] :]
     line = text[starts[-1] :]

@@ -127,3 +127,36 @@ def test_ten_megabyte_document_is_fast_and_never_tokenized_whole() -> None:
     assert prompt.prefix.endswith("w649999 x649999\n")
     assert prompt.suffix.startswith("w0 x0\n")
     assert tokenizer.count(prompt.text) <= 2048
+
+
+def test_typing_at_the_end_keeps_the_start_of_a_cut_prefix() -> None:
+    tokenizer = FakeWhitespaceTokenizer()
+    budget = 1024  # a step of 16 lines
+    starts = []
+    text = numbered(0, 600)  # 1200 tokens: cut
+    for line in range(600, 640):  # one more line per keystroke
+        text += f"w{line} x{line}\n"
+        prompt = build_prompt(insertion(text, ""), tokenizer, budget, None)
+        assert tokenizer.count(prompt.text) <= budget
+        starts.append(prompt.prefix.split(" ", 1)[0])
+    # 40 lines typed: the start moved only at multiples of 16 lines, never in between.
+    assert len(set(starts)) <= 4
+    assert all(int(start[1:]) % 16 == 0 for start in starts)
+    # At most one step of context (16 lines, 32 tokens) is given up.
+    assert tokenizer.count(prompt.prefix) > budget - 32
+
+
+def test_keep_tail_steps_count_lines_from_the_start_of_the_text() -> None:
+    count = FakeWhitespaceTokenizer().count
+    text = numbered(0, 100)
+    assert keep_tail(text, 20, count) == numbered(90, 100)
+    assert keep_tail(text, 20, count, step_lines=8) == numbered(96, 100)
+    assert keep_tail(text, 20, count, step_lines=5) == numbered(90, 100)
+
+
+def test_keep_tail_steps_count_lines_from_the_start_of_a_huge_text() -> None:
+    # Longer than the character cap: the lines before the cap still count.
+    count = FakeWhitespaceTokenizer().count
+    text = numbered(0, 20000)
+    kept = keep_tail(text, 20, count, step_lines=8)
+    assert kept == numbered(19992, 20000)
