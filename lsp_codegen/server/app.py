@@ -69,6 +69,7 @@ class CodegenServer(LanguageServer):
             return  # released already (shutdown, then exit)
         self.closing = True
         self.tasks.cancel_all()
+        self.pending.cancel_all()
         self.models.close()
         await self.sandboxes.close()
 

@@ -173,10 +173,16 @@ class PendingGenerations:
         if pending is not None:
             pending.cancel()
 
+    def cancel_all(self) -> None:
+        """Cancel every pending generation (shutdown)."""
+        for uri in list(self._by_uri):
+            self.drop(uri)
+
     def _settled(self, pending: Pending) -> None:
         """A finished generation: keep a speculative result until used; forget the rest."""
         uri = pending.document.uri
-        kept = pending.speculative and _succeeded(pending)
+        succeeded = _succeeded(pending)  # also marks a failure as seen
+        kept = pending.speculative and succeeded
         if self._by_uri.get(uri) is pending and not kept:
             del self._by_uri[uri]
 
