@@ -10,6 +10,7 @@
      do, --runs times: keystroke -> inline text p50/p95 for single-line requests (code
      before the cursor) and multi-line ones (start of a line), min/median/max over the
      runs; the requests answered from a shown or a still-streaming suggestion; server RSS;
+   - the typing session again with `inline.speculative` on (what speculation costs);
    - accepting suggestions (Tab, Enter, next) with `inline.speculative` off, then on:
      Enter -> next suggestion and Tab -> answer latency, speculations used;
    - time to first token with the prefix cache warm vs cold on the same edit;
@@ -122,13 +123,14 @@ class TypingRun:
     rss_mb: float
 
 
-def typing_session(engine: str, runs: int) -> None:
+def typing_session(engine: str, runs: int, speculative: bool = False) -> None:
     """`runs` scripted sessions on one server; figures per run, then min/median/max."""
     raw = RawServer()
-    raw.initialize({"engine": engine})
+    raw.initialize({"engine": engine, "inline": {"speculative": speculative}})
     raw.wait_ready(600)
     results = [_typing_run(raw, run) for run in range(runs)]
-    print(f"\n## Typing session, engine {engine} ({len(TYPED)} keystrokes, {runs} runs)")
+    title = f"engine {engine}{', speculative on' if speculative else ''}"
+    print(f"\n## Typing session, {title} ({len(TYPED)} keystrokes, {runs} runs)")
     for name, pick in (("single-line", "line"), ("multi-line", "block")):
         p50s = [_percentile(getattr(r, pick), 0.5) for r in results]
         p95s = [_percentile(getattr(r, pick), 0.95) for r in results]
@@ -355,6 +357,7 @@ def main() -> None:
         prefix_cache(engine, args.runs)
         if not args.skip_typing:
             typing_session(engine, args.runs)
+            typing_session(engine, args.runs, speculative=True)
             accept_session(engine)
 
 
