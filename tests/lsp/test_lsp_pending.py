@@ -15,6 +15,8 @@ from tests.lsp.raw_client import RawServer
 
 URI = "file:///pending.py"
 OTHER = "file:///other.py"
+# A 2 s budget, and no speculation after the answer: these tests count generations.
+STREAMING_2S = {"maxTimeMs": 2000, "speculative": False}
 PROMPT = "# add two numbers\ndef add(a, b):\n"
 REQUEST_CANCELLED = -32800
 
@@ -67,16 +69,22 @@ def _idle(raw: RawServer, timeout: float = 30) -> dict[str, Any]:
     return status
 
 
+def _type_while_streaming(raw: RawServer, typed: str) -> dict[str, Any]:
+    """Ask at the start of line 2, type `typed` there while the answer streams, ask
+    again after it: the first request is cancelled; the second's answer is returned."""
+    first = raw.send_request("textDocument/inlineCompletion", _params(2, 0))
+    _streaming(raw)
+    _insert(raw, 2, 2, 0, typed)
+    second = raw.request("textDocument/inlineCompletion", _params(2, len(typed)), 60)
+    assert _error_code(raw.response(first, 10)) == REQUEST_CANCELLED
+    return second
+
+
 def test_typing_into_a_streaming_suggestion_joins_it(scripted_model_dir: Path) -> None:
     # Thousands of tokens: the generation streams until its 2 s budget.
-    raw = _server(scripted_model_dir, maxNewTokens=4000, inline={"maxTimeMs": 2000})
+    raw = _server(scripted_model_dir, maxNewTokens=4000, inline=STREAMING_2S)
     try:
-        first = raw.send_request("textDocument/inlineCompletion", _params(2, 0))
-        _streaming(raw)
-        _insert(raw, 2, 2, 0, "    re")
-        second = raw.request("textDocument/inlineCompletion", _params(2, 6), 60)
-        assert _error_code(raw.response(first, 10)) == REQUEST_CANCELLED
-        items = second["result"]["items"]
+        items = _type_while_streaming(raw, "    re")["result"]["items"]
         assert items and items[0]["insertText"].startswith("turn 1\n    return 1\n")
         assert items[0]["range"]["start"] == {"line": 2, "character": 6}
         assert items[0]["command"]["arguments"][0]["version"] == 2
@@ -88,13 +96,9 @@ def test_typing_into_a_streaming_suggestion_joins_it(scripted_model_dir: Path) -
 
 
 def test_typing_something_else_stops_the_streaming_one(scripted_model_dir: Path) -> None:
-    raw = _server(scripted_model_dir, maxNewTokens=4000, inline={"maxTimeMs": 2000})
+    raw = _server(scripted_model_dir, maxNewTokens=4000, inline=STREAMING_2S)
     try:
-        first = raw.send_request("textDocument/inlineCompletion", _params(2, 0))
-        _streaming(raw)
-        _insert(raw, 2, 2, 0, "    zz")
-        raw.request("textDocument/inlineCompletion", _params(2, 6), 60)
-        assert _error_code(raw.response(first, 10)) == REQUEST_CANCELLED
+        _type_while_streaming(raw, "    zz")
         status = _idle(raw)
         assert status["generations"] == 2
         assert status["typeThrough"]["streaming"] == 0
@@ -148,9 +152,12 @@ def _texts(answer: dict[str, Any]) -> list[str]:
     return [item["insertText"] for item in answer["result"]["items"]]
 
 
-def test_no_speculation_by_default(scripted_model_dir: Path) -> None:
+def test_speculation_is_on_by_default_and_can_be_turned_off(scripted_model_dir: Path) -> None:
     raw = _server(scripted_model_dir, maxNewTokens=8)
     try:
+        assert raw.wait_ready()["settings"]["inline"]["speculative"] is True
+        off = {"lspCodegen": {"inline": {"speculative": False}}}
+        raw.notify("workspace/didChangeConfiguration", {"settings": off})
         raw.request("textDocument/inlineCompletion", _params(2, 0, kind=1), 60)
         status = _idle(raw)
         assert status["speculative"] == {"started": 0, "used": 0, "stopped": 0}

@@ -15,7 +15,8 @@ TYPED = ["total", " =", " x", " +", " 1", "\n    ", "total", " *=", " 2", "\n   
 
 def test_keystrokes_past_the_budget_recompute_only_new_tokens(tiny_model_dir: Path) -> None:
     raw = RawServer()
-    raw.initialize({"model": str(tiny_model_dir), "contextTokens": 1024, "maxNewTokens": 4})
+    options = {"contextTokens": 1024, "maxNewTokens": 4, "inline": {"speculative": False}}
+    raw.initialize({"model": str(tiny_model_dir), **options})
     try:
         raw.wait_ready()
         text = SOURCE + "def g(x):\n    "

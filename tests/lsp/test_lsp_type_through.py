@@ -17,7 +17,9 @@ PROMPT = "# add two numbers\ndef add(a, b):\n"
 @pytest.fixture
 def raw(scripted_model_dir: Path) -> Iterator[RawServer]:
     server = RawServer()
-    server.initialize({"model": str(scripted_model_dir), "maxNewTokens": 16, "numCandidates": 2})
+    # No speculation: the tests count the generations the engine ran.
+    options = {"maxNewTokens": 16, "numCandidates": 2, "inline": {"speculative": False}}
+    server.initialize({"model": str(scripted_model_dir), **options})
     server.wait_ready()
     document = {"uri": URI, "languageId": "python", "version": 1, "text": PROMPT}
     server.notify("textDocument/didOpen", {"textDocument": document})

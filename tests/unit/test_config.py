@@ -27,7 +27,7 @@ DEFAULT_WIRE = {
     "numCandidates": 4,
     "contextTokens": 1024,
     "maxTimeMs": 30000,
-    "inline": {"enabled": True, "maxTimeMs": 5000, "speculative": False, "numCandidates": 0},
+    "inline": {"enabled": True, "maxTimeMs": 5000, "speculative": True, "numCandidates": 0},
     "python": {"interpreter": ""},
     "engine": "auto",
     "remote": {
@@ -195,7 +195,7 @@ def test_inline_not_an_object() -> None:
     assert messages == [
         "lsp-codegen: setting `inline` = false is invalid "
         '(expected an object like {"enabled": true}); '
-        'using {"enabled": true, "maxTimeMs": 5000, "speculative": false...'
+        'using {"enabled": true, "maxTimeMs": 5000, "speculative": true,...'
     ]
 
 
