@@ -29,8 +29,11 @@ def init_params(options: dict[str, Any], **capabilities: Any) -> types.Initializ
 
 
 def tiny_options(model_dir: Path, **overrides: Any) -> dict[str, Any]:
-    """Settings for the tiny test model: short generations, several candidates."""
-    return {"model": str(model_dir), "maxNewTokens": 24, "numCandidates": 3, **overrides}
+    """Settings for the tiny test model: short generations, several candidates, and no
+    speculation after an inline answer (tests count the generations they cause;
+    tests/lsp/test_lsp_pending.py tests speculation)."""
+    options = {"model": str(model_dir), "maxNewTokens": 24, "numCandidates": 3}
+    return {**options, "inline": {"speculative": False}, **overrides}
 
 
 @pytest_lsp.fixture(config=SERVER)

@@ -66,7 +66,15 @@ describe('a session with the scripted tiny model', () => {
   let sent: Record<string, unknown>;
 
   before(async () => {
-    sent = { ...contributedDefaults(), model: modelDir('LSP_CODEGEN_TEST_MODEL'), maxNewTokens: 24, numCandidates: 3 };
+    // No speculation after an answer: these tests count the generations they cause.
+    const defaults = contributedDefaults();
+    sent = {
+      ...defaults,
+      model: modelDir('LSP_CODEGEN_TEST_MODEL'),
+      maxNewTokens: 24,
+      numCandidates: 3,
+      inline: { ...(defaults['inline'] as Record<string, unknown>), speculative: false },
+    };
     server = await startServer(sent);
     await waitReady(server);
     await open(server, URI, PROMPT);
