@@ -5,8 +5,8 @@ Two kinds share one mechanism:
 - a request's own generation: the user types the first characters of what is
   still streaming, so the newer request waits for it instead of cancelling it
   and reading the prompt again;
-- a speculative one (`inline.speculative`): the suggestion that follows
-  accepting the one shown, generated before the user presses Tab.
+- a speculative one (`inline.speculative`): the lines that follow the
+  suggestion shown, generated while the user reads it, before Tab.
 
 A generation runs in its own task and is cancelled when its last waiter goes
 (a speculative one, which nobody waits for at first, when another request
