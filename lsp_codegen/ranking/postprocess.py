@@ -444,7 +444,8 @@ def _tidy_block(text: str, insertion: Insertion, frame: _Frame) -> str:
     if head_is_indent:
         while len(lines) > 1 and not lines[0]:
             lines.pop(0)
-        lines = _reindent(lines, insertion.indent, frame.base)
+        if not _model_chose_the_level(lines, insertion, frame):
+            lines = _reindent(lines, insertion.indent, frame.base)
     lines = _cut_repeated_suffix(lines, _suffix_line(frame.head, insertion.suffix))
     while lines and not lines[-1]:
         lines.pop()
@@ -456,6 +457,29 @@ def _tidy_block(text: str, insertion: Insertion, frame: _Frame) -> str:
     else:
         first = first.lstrip()
     return "\n".join([first, *lines[1:]])
+
+
+def _model_chose_the_level(lines: list[str], insertion: Insertion, frame: _Frame) -> bool:
+    """True when the cursor is at column 0 of a blank line after indented code, nothing
+    fixed the indentation (no block opener, no comment prompt), and the model wrote at
+    one of the levels open there: whether the code goes on in the block or after it
+    is the model's call, not a shift to column 0."""
+    if frame.head or insertion.indent or insertion.comment is not None:
+        return False
+    first = next((line for line in lines if line), "")
+    return 0 < _width(_indent_of(first)) <= _width(_previous_indent(insertion.prefix))
+
+
+def _previous_indent(prefix: str) -> str:
+    """The indentation of the last non-blank line of `prefix`."""
+    end = len(prefix)
+    while end > 0:
+        start = prefix.rfind("\n", 0, end - 1) + 1
+        text = prefix[start:end].rstrip("\r\n")
+        if text.strip():
+            return _indent_of(text)
+        end = start
+    return ""
 
 
 def _reindent(lines: list[str], indent: str, base: int) -> list[str]:

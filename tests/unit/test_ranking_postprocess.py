@@ -368,3 +368,22 @@ def test_stop_rule_waits_for_a_word_being_written() -> None:
         language="javascript",
     )
     _check_stop_rule("function g() {\nfunction g() {", body)
+
+
+AFTER_BODY_LINE = block("def mean(values):\n    total = 0\n", "")
+
+
+def test_at_column_0_after_a_body_line_the_model_keeps_the_block_open() -> None:
+    # Before, the loop was shifted to column 0: out of the function it belongs to.
+    raw = "    for value in values:\n        total += value\n"
+    expected = "    for value in values:\n        total += value"
+    assert postprocess(raw, AFTER_BODY_LINE) == expected
+
+
+def test_at_column_0_after_a_body_line_the_model_may_leave_the_block() -> None:
+    assert postprocess("print(mean([1]))\n", AFTER_BODY_LINE) == "print(mean([1]))"
+
+
+def test_at_column_0_deeper_than_any_open_level_is_still_shifted() -> None:
+    raw = "        x = 1\n        y = 2\n"
+    assert postprocess(raw, AFTER_BODY_LINE) == "x = 1\ny = 2"
