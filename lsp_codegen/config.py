@@ -136,6 +136,12 @@ def _setting(default: _T, wire: str, rule: Rule) -> _T:
     return result
 
 
+def _nested(factory: Callable[[], _T], wire: str, example: str) -> _T:
+    """A section of settings (an object on the wire), e.g. `inline`."""
+    result: _T = field(default_factory=factory, metadata={"wire": wire, "rule": _section(example)})
+    return result
+
+
 @dataclass(frozen=True)
 class InlineSettings:
     """Inline (ghost text) completions."""
@@ -228,33 +234,16 @@ class Settings:
     num_candidates: int = _setting(4, "numCandidates", _integer(1, 16))
     context_tokens: int = _setting(1024, "contextTokens", _integer(64, 131072))
     max_time_ms: int = _setting(30000, "maxTimeMs", _integer(100, 600000))
-    inline: InlineSettings = field(
-        default_factory=InlineSettings,
-        metadata={"wire": "inline", "rule": _section('{"enabled": true}')},
+    inline: InlineSettings = _nested(InlineSettings, "inline", '{"enabled": true}')
+    python: PythonSettings = _nested(PythonSettings, "python", '{"interpreter": "/path/to/python"}')
+    remote: RemoteSettings = _nested(
+        RemoteSettings, "remote", '{"url": "http://127.0.0.1:8080/v1"}'
     )
-    python: PythonSettings = field(
-        default_factory=PythonSettings,
-        metadata={"wire": "python", "rule": _section('{"interpreter": "/path/to/python"}')},
+    context: ContextSettings = _nested(
+        ContextSettings, "context", '{"otherFiles": 3, "otherFilesShare": 0.25}'
     )
-    remote: RemoteSettings = field(
-        default_factory=RemoteSettings,
-        metadata={"wire": "remote", "rule": _section('{"url": "http://127.0.0.1:8080/v1"}')},
-    )
-    context: ContextSettings = field(
-        default_factory=ContextSettings,
-        metadata={
-            "wire": "context",
-            "rule": _section('{"otherFiles": 3, "otherFilesShare": 0.25}'),
-        },
-    )
-    stats: StatsSettings = field(
-        default_factory=StatsSettings,
-        metadata={"wire": "stats", "rule": _section('{"enabled": false}')},
-    )
-    explain: ExplainSettings = field(
-        default_factory=ExplainSettings,
-        metadata={"wire": "explain", "rule": _section('{"insert": false}')},
-    )
+    stats: StatsSettings = _nested(StatsSettings, "stats", '{"enabled": false}')
+    explain: ExplainSettings = _nested(ExplainSettings, "explain", '{"insert": false}')
 
 
 _Section = TypeVar("_Section", bound="DataclassInstance")
