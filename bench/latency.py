@@ -51,12 +51,12 @@ def _end(text: str) -> dict[str, int]:
     return {"line": text.count("\n"), "character": len(text) - text.rfind("\n") - 1}
 
 
-def _inline_params(text: str, kind: int) -> dict[str, Any]:
-    return {"textDocument": {"uri": URI}, "position": _end(text), "context": {"triggerKind": kind}}
+def _inline_params(text: str, kind: int, uri: str = URI) -> dict[str, Any]:
+    return {"textDocument": {"uri": uri}, "position": _end(text), "context": {"triggerKind": kind}}
 
 
-def _open(raw: RawServer, text: str) -> None:
-    document = {"uri": URI, "languageId": "python", "version": 1, "text": text}
+def _open(raw: RawServer, text: str, uri: str = URI) -> None:
+    document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
     raw.notify("textDocument/didOpen", {"textDocument": document})
 
 
@@ -87,7 +87,9 @@ def overhead(runs: int, requests: int = 300) -> None:
     for _ in range(runs):
         for name, command in servers.items():
             raw = RawServer(command=command)
-            raw.initialize({"numCandidates": 1})
+            # The request's own path only: speculation is background work that the
+            # next request stops (its cost shows in the typing sessions).
+            raw.initialize({"numCandidates": 1, "inline": {"speculative": False}})
             _open(raw, text)
             warm_up = raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 60)
             assert warm_up["result"]["items"], f"{name} showed nothing: not the full path"
@@ -155,11 +157,10 @@ def _typing_run(raw: RawServer, run: int) -> TypingRun:
     from lsp_codegen.context.insertion import locate_insertion
     from lsp_codegen.context.types import Mode
 
-    global URI
-    URI = f"file:///bench/typing{run}.py"  # a fresh document per run
+    uri = f"file:///bench/typing{run}.py"  # a fresh document per run
     text = _source()
-    _open(raw, text)
-    raw.request("textDocument/inlineCompletion", _inline_params(text, 1), 120)  # warm-up
+    _open(raw, text, uri)
+    raw.request("textDocument/inlineCompletion", _inline_params(text, 1, uri), 120)  # warm-up
     before = raw.wait_ready()
     sent: dict[int, float] = {}
     single_line: set[int] = set()
@@ -169,21 +170,21 @@ def _typing_run(raw: RawServer, run: int) -> TypingRun:
         raw.notify(
             "textDocument/didChange",
             {
-                "textDocument": {"uri": URI, "version": version},
+                "textDocument": {"uri": uri, "version": version},
                 "contentChanges": [
                     {"range": {"start": _end(text), "end": _end(text)}, "text": char}
                 ],
             },
         )
         text += char
-        msg_id = raw.send_request("textDocument/inlineCompletion", _inline_params(text, 2))
+        msg_id = raw.send_request("textDocument/inlineCompletion", _inline_params(text, 2, uri))
         sent[msg_id] = time.perf_counter()
         if locate_insertion(text, len(text), "python").mode is Mode.LINE:
             single_line.add(msg_id)
         time.sleep(WORD_PAUSE_S if char in " \n" else KEY_GAP_S)
     answered = _answered_latencies(raw, sent)
     status = raw.wait_ready()
-    raw.notify("textDocument/didClose", {"textDocument": {"uri": URI}})
+    raw.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     return TypingRun(
         line=[t for i, t in answered.items() if i in single_line],
         block=[t for i, t in answered.items() if i not in single_line],
@@ -240,8 +241,6 @@ def accept_session(engine: str, accepts: int = 4) -> None:
 
 
 def _accepting(raw: RawServer, accepts: int) -> tuple[list[float], list[float], int]:
-    global URI
-    URI = "file:///bench/accepting.py"
     text = _source() + ACCEPT_START
     _open(raw, text)
     version, tab, enter, shown = 1, [], [], 0
@@ -267,6 +266,7 @@ def _accepting(raw: RawServer, accepts: int) -> tuple[list[float], list[float], 
 
 
 def _typed(raw: RawServer, version: int, text: str, typed: str) -> tuple[int, str]:
+    """Type `typed` at the end of the document at URI."""
     raw.notify(
         "textDocument/didChange",
         {
@@ -294,10 +294,12 @@ def _rss_mb(raw: RawServer) -> float:
 
 
 def cancel_storm(raw: RawServer, text: str, count: int = 500) -> None:
-    """`count` requests, each cancelled within 0-5 ms."""
+    """`count` requests on a document of its own, each cancelled within 0-5 ms."""
+    uri = "file:///bench/storm.py"
+    _open(raw, text, uri)
     ids = []
     for _ in range(count):
-        msg_id = raw.send_request("textDocument/inlineCompletion", _inline_params(text, 1))
+        msg_id = raw.send_request("textDocument/inlineCompletion", _inline_params(text, 1, uri))
         time.sleep(random.uniform(0, 0.005))
         raw.notify("$/cancelRequest", {"id": msg_id})
         ids.append(msg_id)
