@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from throughput import Figure, _StepClock, decode_rate
 
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 
 
 def _generate(model: Any, ids: torch.Tensor, tokens: int, **options: Any) -> tuple[float, float]:

@@ -50,10 +50,10 @@ from throughput import PROMPT, Figure, _cpu_count, decode_rate, run_engine
 from torch import nn
 
 from lsp_codegen.engine.base import GenerationRequest
-from lsp_codegen.engine.decode import PrefixCache
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-from lsp_codegen.engine.local import LocalEngine
-from lsp_codegen.engine.output_head import DecodeHead
+from lsp_codegen.engine.transformers.decode import PrefixCache
+from lsp_codegen.engine.transformers.engine import LocalEngine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.output_head import DecodeHead
 
 PROBLEMS = Path(__file__).parent / "problems" / "problems.jsonl"
 WARM_TOKENS = 4  # the warm-prefix run only needs its first token

@@ -36,7 +36,7 @@ import httpx2
 
 from lsp_codegen.config import parse_settings
 from lsp_codegen.engine.base import CancelToken, Engine, GenerationRequest
-from lsp_codegen.engine.remote_wire import request_body
+from lsp_codegen.engine.remote.wire import request_body
 
 IN_PROCESS_GOAL = 0.95
 REMOTE_GOAL = 0.90
@@ -163,9 +163,9 @@ def start_server(gguf: Path) -> tuple[subprocess.Popen[bytes], str]:
 def compare(prompt: str, tokens: int, repeats: int, model: str = "default") -> None:
     """Load every engine, run the interleaved rounds, print the table and the ratios."""
     from lsp_codegen.engine.gguf_file import gguf_path
-    from lsp_codegen.engine.llamacpp import load_llamacpp_engine
-    from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-    from lsp_codegen.engine.remote import load_remote_engine
+    from lsp_codegen.engine.llamacpp.engine import load_llamacpp_engine
+    from lsp_codegen.engine.remote.engine import load_remote_engine
+    from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 
     silent: Callable[[str], None] = lambda _: None  # noqa: E731
     local = load_local_engine(LoadOptions(model=model), silent, lambda _: None)

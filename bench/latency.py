@@ -318,7 +318,7 @@ def prefix_cache(engine_kind: str, runs: int) -> None:
     """Time to first token for the same edit with the prefix cache warm vs cold."""
     from lsp_codegen.config import parse_settings
     from lsp_codegen.engine.base import CancelToken, GenerationRequest
-    from lsp_codegen.server.model_host import load_engine
+    from lsp_codegen.engine.factory import load_engine
 
     engine = load_engine(parse_settings({"engine": engine_kind})[0], lambda _: None)
     base = _source()

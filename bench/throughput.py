@@ -57,8 +57,8 @@ import torch
 from transformers.generation.streamers import BaseStreamer
 
 from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-from lsp_codegen.engine.local import LocalEngine
+from lsp_codegen.engine.transformers.engine import LocalEngine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 
 DECODE_GOAL = 0.95  # engine/generate decode tokens/s, at least
 FANOUT_GOAL = 1.5  # N=4 wall time / N=1 wall time, at most

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from lsp_codegen.server.framing import DEFAULT_MAX_CONTENT_LENGTH
+from lsp_codegen.server.jsonrpc.framing import DEFAULT_MAX_CONTENT_LENGTH
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -170,8 +170,8 @@ def _serve(args: argparse.Namespace) -> int:
         from lsp_codegen.server.tcp import serve_tcp
 
         return serve_tcp(*_host_port(args.tcp), args.max_message_bytes)
-    from lsp_codegen.server.app import create_server
-    from lsp_codegen.server.transport import serve_stdio, serve_websocket
+    from lsp_codegen.server.build import create_server
+    from lsp_codegen.server.jsonrpc.transport import serve_stdio, serve_websocket
 
     server = create_server()
     if args.ws:

@@ -127,7 +127,7 @@ def prepare_prompt(
     fim = detect_fim(engine.tokenizer.vocabulary())
     tokens = settings.context_tokens
     extra_tokens = int(tokens * settings.context.other_files_share)
-    return build_prompt(insertion, engine.tokenizer, tokens, fim, extra, extra_tokens)
+    return build_prompt(insertion, engine.tokenizer.count, tokens, fim, extra, extra_tokens)
 
 
 async def generate(

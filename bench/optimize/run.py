@@ -21,9 +21,9 @@ from lsp_codegen.actions.optimize import CHANGED, OptimizeReport, optimize
 from lsp_codegen.actions.target import Target, target_at
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.engine.base import Engine
+from lsp_codegen.engine.factory import load_engine
 from lsp_codegen.sandbox import create_sandbox, find_interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
-from lsp_codegen.server.model_host import load_engine
 
 SLOW = Path(__file__).with_name("slow.py")
 

@@ -23,8 +23,8 @@ from lsp_codegen.engine.base import (  # noqa: E402
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.server.app import create_server  # noqa: E402
-from lsp_codegen.server.transport import serve_stdio  # noqa: E402
+from lsp_codegen.server.build import create_server  # noqa: E402
+from lsp_codegen.server.jsonrpc.transport import serve_stdio  # noqa: E402
 
 # Valid where bench/latency.py asks (top level, after a comment): the full path to a
 # shown item is measured, not a rejection.

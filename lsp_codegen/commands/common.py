@@ -8,7 +8,7 @@ import time
 
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.engine.base import Engine, EngineError
-from lsp_codegen.server.model_host import load_engine
+from lsp_codegen.engine.factory import load_engine
 
 
 def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 
 from lsp_codegen.context.fim import FimTemplate
 from lsp_codegen.context.types import Insertion, Prompt
-from lsp_codegen.engine.base import Tokenizer
 
 PREFIX_SHARE = 0.75  # of the budget, with FIM; the suffix gets the rest
 # A prefix cut to the budget starts at a multiple of a step of lines: typing at its end
@@ -32,13 +31,14 @@ CountTokens = Callable[[str], int]
 
 def build_prompt(
     insertion: Insertion,
-    tokenizer: Tokenizer,
+    count: CountTokens,
     context_tokens: int,
     fim: FimTemplate | None,
     extra: Sequence[str] = (),
     extra_tokens: int = 0,
 ) -> Prompt:
-    """The prompt for `insertion` within `context_tokens` tokens.
+    """The prompt for `insertion` within `context_tokens` tokens, as `count` counts them
+    (the model's own tokenizer).
 
     `extra` (snippets from other files, see context.neighbors) comes first, fitted
     into `extra_tokens` by `fit_snippets`; the document gets the rest. With FIM the
@@ -47,7 +47,6 @@ def build_prompt(
     `Prompt.prefix` is the budgeted document prefix; the prompt text continues it
     with `insertion.leading`.
     """
-    count = tokenizer.count
     head, head_tokens = _fitted(tuple(extra), min(extra_tokens, context_tokens // 2), count)
     budget = context_tokens - (count(insertion.leading) if insertion.leading else 0)
     budget -= head_tokens

@@ -15,11 +15,13 @@ from pathlib import Path
 from lsp_codegen.config import Settings
 from lsp_codegen.engine.base import Engine
 from lsp_codegen.engine.gguf_file import is_gguf_setting
-from lsp_codegen.engine.llamacpp import llamacpp_installed
-from lsp_codegen.engine.remote_health import HealthListener
+from lsp_codegen.engine.llamacpp.engine import llamacpp_installed
+from lsp_codegen.engine.remote.health import HealthListener
 
 Progress = Callable[[str], None]
 FimDetector = Callable[[set[str]], "str | None"]
+# Builds an engine from settings, reporting progress messages; runs in a thread.
+EngineFactory = Callable[[Settings, Progress], Engine]
 
 
 @dataclass(frozen=True)
@@ -73,19 +75,31 @@ def engine_key(settings: Settings) -> tuple[object, ...]:
     )
 
 
+def load_engine(settings: Settings, progress: Progress) -> Engine:
+    """The real factory: the engine the `engine` setting chooses, with the FIM family its
+    vocabulary supports. Heavy imports happen here, in the caller's (worker) thread."""
+    from lsp_codegen.context.fim import detect_fim
+
+    def fim_family(vocabulary: set[str]) -> str | None:
+        template = detect_fim(vocabulary)
+        return template.family if template is not None else None
+
+    return create_engine(settings, progress, fim_family)
+
+
 def create_engine(settings: Settings, progress: Progress, detect_fim: FimDetector) -> Engine:
     """Load the engine `settings` choose; raises `EngineError` naming the setting to change."""
     choice = choose_engine(settings)
     if choice.kind == "remote":
-        from lsp_codegen.engine.remote import load_remote_engine
+        from lsp_codegen.engine.remote.engine import load_remote_engine
 
         progress(f"Connecting to {settings.remote.url}…")
         return load_remote_engine(settings.remote)
     if choice.kind == "llamacpp":
-        from lsp_codegen.engine.llamacpp import load_llamacpp_engine
+        from lsp_codegen.engine.llamacpp.engine import load_llamacpp_engine
 
         return load_llamacpp_engine(settings.model, progress, detect_fim)
-    from lsp_codegen.engine.loader import LoadOptions, load_local_engine
+    from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 
     options = LoadOptions(
         model=settings.model,

@@ -21,12 +21,9 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.factory import engine_key, watch_health
-from lsp_codegen.engine.remote_health import HealthListener
+from lsp_codegen.engine.factory import EngineFactory, Progress, engine_key, watch_health
+from lsp_codegen.engine.remote.health import HealthListener
 from lsp_codegen.engine.scheduler import FairScheduler
-
-Progress = Callable[[str], None]
-EngineFactory = Callable[[Settings, Progress], Engine]
 
 
 @dataclass

@@ -35,6 +35,12 @@ async def stream_on_worker(
     def run() -> None:
         try:
             job(emit)
+        except Exception:
+            raise
+        except BaseException as error:
+            # SystemExit or KeyboardInterrupt in the worker must not reach the
+            # event loop as themselves: they would stop the whole server.
+            raise RuntimeError(f"the engine worker stopped: {error!r}") from error
         finally:
             emit(_END)
 

@@ -10,12 +10,13 @@ from pygls.lsp.server import LanguageServer
 from lsp_codegen import __version__
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.context.document import Document, DocumentStore
+from lsp_codegen.engine.factory import EngineFactory, load_engine
 from lsp_codegen.server.debounce import TypingRhythm
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.inline_cache import ShownSuggestions
-from lsp_codegen.server.model_host import EngineFactory, ModelHost, load_engine
+from lsp_codegen.server.jsonrpc.protocol import CodegenProtocol
+from lsp_codegen.server.model_host import ModelHost
 from lsp_codegen.server.pending import PendingGenerations
-from lsp_codegen.server.protocol import CodegenProtocol
 from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.supersede import LatestRequests
@@ -39,7 +40,10 @@ class CodegenServer(LanguageServer):
         self.shown = ShownSuggestions()
         self.pending = PendingGenerations()
         self.rhythm = TypingRhythm()
-        self.sandboxes = SandboxHost(self)
+        self.sandboxes = SandboxHost(
+            lambda: (self.workspace.root_path, self.settings.python.interpreter),
+            lambda problem: self.notify_user(problem, error=False),
+        )
         self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)
         self.closing = False  # set at shutdown: background work must not write any more
 
@@ -78,12 +82,3 @@ class CodegenServer(LanguageServer):
         kind = types.MessageType.Error if error else types.MessageType.Warning
         (log.error if error else log.warning)("%s", message)
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
-
-
-def create_server(engine_factory: EngineFactory = load_engine) -> CodegenServer:
-    """A server with every feature registered."""
-    from lsp_codegen.server.features import register_all
-
-    server = CodegenServer(engine_factory)
-    register_all(server)
-    return server

@@ -10,32 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from lsp_codegen.config import Settings
 from lsp_codegen.engine.base import Engine, EngineError
+from lsp_codegen.engine.factory import EngineFactory, load_engine
 from lsp_codegen.engine.names import display_name
 from lsp_codegen.server.errors import request_failed
 from lsp_codegen.server.progress import WorkProgress
 
 log = logging.getLogger(__name__)
-
-# Builds an engine from settings, reporting progress messages; runs in a thread.
-EngineFactory = Callable[[Settings, Callable[[str], None]], Engine]
-
-
-def load_engine(settings: Settings, progress: Callable[[str], None]) -> Engine:
-    """The real factory: the engine the `engine` setting chooses (imported here, off the
-    event loop); see engine/factory.py."""
-    from lsp_codegen.context.fim import detect_fim
-    from lsp_codegen.engine.factory import create_engine
-
-    def fim_family(vocabulary: set[str]) -> str | None:
-        template = detect_fim(vocabulary)
-        return template.family if template is not None else None
-
-    return create_engine(settings, progress, fim_family)
 
 
 def model_key(settings: Settings) -> tuple[object, ...]:

@@ -15,11 +15,12 @@ import itertools
 import logging
 from collections.abc import Callable
 
+from lsp_codegen.engine.factory import EngineFactory, load_engine
 from lsp_codegen.engine.shared import EnginePool
-from lsp_codegen.server.app import CodegenServer, create_server
-from lsp_codegen.server.framing import DEFAULT_MAX_CONTENT_LENGTH
-from lsp_codegen.server.model_host import EngineFactory, load_engine
-from lsp_codegen.server.transport import StreamBytes, serve_stream
+from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.build import create_server
+from lsp_codegen.server.jsonrpc.framing import DEFAULT_MAX_CONTENT_LENGTH
+from lsp_codegen.server.jsonrpc.transport import StreamBytes, serve_stream
 
 log = logging.getLogger(__name__)
 

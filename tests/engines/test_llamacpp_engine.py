@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
-from lsp_codegen.engine.llamacpp import LlamaCppEngine, load_llamacpp_engine
+from lsp_codegen.engine.llamacpp.engine import LlamaCppEngine, load_llamacpp_engine
 from tests.engines.conftest import collect, text_of
 
 PROMPT = "def add(a, b):\n    return"

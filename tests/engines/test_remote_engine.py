@@ -9,8 +9,8 @@ import httpx2
 import pytest
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
-from lsp_codegen.engine.remote import RemoteEngine, load_remote_engine
-from lsp_codegen.engine.remote_health import RemoteError
+from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
+from lsp_codegen.engine.remote.health import RemoteError
 from tests.engines.conftest import collect, remote, text_of
 from tests.engines.servers import ServerProcess
 

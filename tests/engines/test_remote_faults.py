@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
-from lsp_codegen.engine.remote import RemoteEngine, load_remote_engine
-from lsp_codegen.engine.remote_health import RemoteError
+from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
+from lsp_codegen.engine.remote.health import RemoteError
 from tests.engines.conftest import collect, remote
 from tests.engines.servers import bad_server, free_port, llama_server
 
@@ -101,7 +101,7 @@ async def test_refused_key_names_the_setting_never_the_key(
 
 async def test_a_failure_is_logged_once_not_per_request(caplog: pytest.LogCaptureFixture) -> None:
     engine = load_remote_engine(remote(f"http://127.0.0.1:{free_port()}/v1"))
-    caplog.set_level(logging.DEBUG, logger="lsp_codegen.engine.remote_health")
+    caplog.set_level(logging.DEBUG, logger="lsp_codegen.engine.remote.health")
     for _ in range(3):
         with pytest.raises(RemoteError):
             await collect(engine, SHORT)

@@ -19,7 +19,7 @@ import pytest_lsp
 from pytest_lsp import LanguageClient
 
 from lsp_codegen.engine.base import GenerationRequest
-from lsp_codegen.engine.remote import RemoteEngine, load_remote_engine
+from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
 from tests.engines.conftest import collect, remote, text_of
 from tests.engines.servers import ServerProcess, free_port, llama_server
 from tests.engines.test_lsp_engines import OPTIONS, _inline_and_actions

@@ -14,8 +14,8 @@ from typing import Any
 import torch
 from transformers import GPT2LMHeadModel
 
-from lsp_codegen.server.app import create_server
-from lsp_codegen.server.transport import serve_stdio
+from lsp_codegen.server.build import create_server
+from lsp_codegen.server.jsonrpc.transport import serve_stdio
 
 FAIL_AT = 3  # mid-generation: after the prefill and a decode step
 

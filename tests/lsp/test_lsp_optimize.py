@@ -13,8 +13,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
+from lsp_codegen.server.command_ids import FUNCTION_ACTION
 from lsp_codegen.server.errors import CONTENT_MODIFIED, INVALID_PARAMS
-from lsp_codegen.server.features.function_actions import FUNCTION_ACTION
 from tests.lsp.conftest import (
     SERVER,
     apply_text_edit,

@@ -7,7 +7,7 @@ from pathlib import Path
 from lsp_codegen.config import Settings
 from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.engine.base import CancelToken
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 from lsp_codegen.pipeline import generate
 
 SOURCE = "def f(x):\n    "

@@ -1,33 +1,6 @@
-"""LSP features, one module each; `register_all` wires them to a server."""
+"""The LSP features, one module per request or command family, each with `register`.
 
-from __future__ import annotations
-
-from lsp_codegen.server.app import CodegenServer
-
-
-def register_all(server: CodegenServer) -> None:
-    """Register every feature handler on `server`."""
-    from lsp_codegen.server.features import (
-        code_actions,
-        commands,
-        completion,
-        documents,
-        function_actions,
-        inline,
-        lifecycle,
-        prompt_command,
-        run_selection,
-    )
-
-    for module in (
-        lifecycle,
-        documents,
-        inline,
-        completion,
-        code_actions,
-        commands,
-        run_selection,
-        function_actions,
-        prompt_command,
-    ):
-        module.register(server)
+Features import the server's state (`server.app`) and the shared parts of the
+edge (`server.code_actions`, `server.command_ids`, `server.generation`), never each
+other; `server.build` registers them all.
+"""

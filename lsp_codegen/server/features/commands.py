@@ -10,16 +10,18 @@ from lsprotocol import types
 
 from lsp_codegen.config import to_wire
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.code_actions.comment import comment_edit
+from lsp_codegen.server.command_ids import (
+    ACCEPTED,
+    DOCUMENT_STATE,
+    ENGINE_STATUS,
+    GENERATE_FROM_COMMENT,
+    PARTIALLY_ACCEPTED,
+)
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.stats.acceptance import Acceptance, BadAcceptance, parse_acceptance
 
 log = logging.getLogger(__name__)
-
-ACCEPTED = "lsp-codegen.accepted"
-ENGINE_STATUS = "lsp-codegen.engineStatus"
-GENERATE_FROM_COMMENT = "lsp-codegen.generateFromComment"
-DOCUMENT_STATE = "lsp-codegen.documentState"
-PARTIALLY_ACCEPTED = "lsp-codegen.partiallyAccepted"
 
 
 def register(server: CodegenServer) -> None:
@@ -74,8 +76,6 @@ def register(server: CodegenServer) -> None:
 
     @server.command(GENERATE_FROM_COMMENT)
     async def generate_from_comment(ls: CodegenServer, *arguments: Any) -> bool:
-        from lsp_codegen.server.features.code_actions import comment_edit
-
         edit = await comment_edit(ls, arguments[0] if arguments else None)
         response = await ls.workspace_apply_edit_async(
             types.ApplyWorkspaceEditParams(edit=edit, label="Generate code from comment")

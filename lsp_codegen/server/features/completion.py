@@ -5,7 +5,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from lsp_codegen.server.app import CodegenServer
-from lsp_codegen.server.features.inline import accepted_command, generate_at
+from lsp_codegen.server.command_ids import accepted_command
+from lsp_codegen.server.generation import generate_at
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.results import Generated
 from lsp_codegen.server.usage import records_shown

@@ -10,8 +10,8 @@ from lsprotocol import types
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import locate_insertion, next_lines_insertion
 from lsp_codegen.server.app import CodegenServer
-from lsp_codegen.server.features.commands import ACCEPTED
-from lsp_codegen.server.generation import compute, current, run_generation
+from lsp_codegen.server.command_ids import accepted_command
+from lsp_codegen.server.generation import compute, current
 from lsp_codegen.server.inline_cache import Remainder
 from lsp_codegen.server.positions import to_offset, to_position
 from lsp_codegen.server.results import Generated
@@ -118,14 +118,6 @@ def speculate(ls: CodegenServer, shown: Generated) -> None:
     )
 
 
-async def generate_at(ls: CodegenServer, uri: str, position: types.Position) -> Generated | None:
-    """Run the pipeline at a cursor position of an open document."""
-    document = ls.document(uri)
-    offset = to_offset(document, position, ls.encoding)
-    insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
-    return await run_generation(ls, document, insertion)
-
-
 def inline_items(ls: CodegenServer, generated: Generated) -> list[types.InlineCompletionItem]:
     """One item per ranked candidate, best first, inserted at the cursor."""
     document, insertion = generated.document, generated.insertion
@@ -138,12 +130,3 @@ def inline_items(ls: CodegenServer, generated: Generated) -> list[types.InlineCo
         )
         for candidate in generated.result.candidates
     ]
-
-
-def accepted_command(uri: str, version: int, index: int) -> types.Command:
-    """Sent by the client when the user accepts an item: carries the version it was for."""
-    return types.Command(
-        title="lsp-codegen: accepted",
-        command=ACCEPTED,
-        arguments=[{"uri": uri, "version": version, "candidate": index}],
-    )

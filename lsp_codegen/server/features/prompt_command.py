@@ -13,11 +13,10 @@ from lsprotocol import types
 from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.pipeline import prepare_prompt
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.command_ids import EXPLAIN_PROMPT
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.generation import other_files_context
 from lsp_codegen.server.positions import to_offset
-
-EXPLAIN_PROMPT = "lsp-codegen.explainPrompt"
 
 
 def register(server: CodegenServer) -> None:

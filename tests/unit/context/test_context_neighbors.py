@@ -18,7 +18,7 @@ from lsp_codegen.context.neighbors import (
 from lsp_codegen.context.prompt import build_prompt, fit_snippets
 from lsp_codegen.context.types import Insertion, Mode
 from lsp_codegen.engine.base import CancelToken
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 from lsp_codegen.pipeline import generate
 from tests.unit.context.test_context_prompt import FIM, FakeWhitespaceTokenizer, numbered
 
@@ -127,14 +127,14 @@ def test_fit_snippets_shares_the_budget_and_drops_bare_headers() -> None:
 def test_the_extra_context_comes_first_within_its_share() -> None:
     tokenizer = FakeWhitespaceTokenizer()
     snippet = "# File: b.py\n" + numbered(0, 50)
-    plain = build_prompt(insertion(numbered(100, 200)), tokenizer, 100, None)
-    prompt = build_prompt(insertion(numbered(100, 200)), tokenizer, 100, None, [snippet], 25)
+    plain = build_prompt(insertion(numbered(100, 200)), tokenizer.count, 100, None)
+    prompt = build_prompt(insertion(numbered(100, 200)), tokenizer.count, 100, None, [snippet], 25)
     assert prompt.extra == "# File: b.py\n" + numbered(0, 11)  # 3 + 22 = 25 tokens
     assert prompt.text == prompt.extra + prompt.prefix
     assert tokenizer.count(prompt.text) <= 100
     assert len(prompt.prefix) < len(plain.prefix)  # the document gave up what the files took
     with_fim = build_prompt(
-        insertion(numbered(100, 200), "end\n"), tokenizer, 100, FIM, [snippet], 25
+        insertion(numbered(100, 200), "end\n"), tokenizer.count, 100, FIM, [snippet], 25
     )
     assert with_fim.text.startswith("<P>" + with_fim.extra + with_fim.prefix)
     assert tokenizer.count(with_fim.text) <= 100
@@ -143,7 +143,9 @@ def test_the_extra_context_comes_first_within_its_share() -> None:
 def test_the_extra_context_never_takes_more_than_half() -> None:
     tokenizer = FakeWhitespaceTokenizer()
     snippet = "# File: b.py\n" + numbered(0, 500)
-    prompt = build_prompt(insertion(numbered(1000, 1100)), tokenizer, 100, None, [snippet], 1000)
+    prompt = build_prompt(
+        insertion(numbered(1000, 1100)), tokenizer.count, 100, None, [snippet], 1000
+    )
     assert tokenizer.count(prompt.extra) <= 50
     assert tokenizer.count(prompt.text) <= 100
 
@@ -152,8 +154,8 @@ def test_keystrokes_keep_the_start_of_the_prompt() -> None:
     tokenizer = FakeWhitespaceTokenizer()
     snippets = ["# File: a.py\n" + numbered(0, 30), "# File: b.py\n" + numbered(30, 60)]
     prefix = numbered(100, 120) + "def f"
-    first = build_prompt(insertion(prefix), tokenizer, 200, None, snippets, 50)
-    second = build_prompt(insertion(prefix + "(x"), tokenizer, 200, None, snippets, 50)
+    first = build_prompt(insertion(prefix), tokenizer.count, 200, None, snippets, 50)
+    second = build_prompt(insertion(prefix + "(x"), tokenizer.count, 200, None, snippets, 50)
     assert first.extra == second.extra != ""
     assert second.text.startswith(first.text[: -len("def f")])
 

@@ -46,7 +46,9 @@ def insertion(prefix: str, suffix: str, leading: str = "") -> Insertion:
 
 def test_without_fim_the_prefix_gets_the_whole_budget() -> None:
     tokenizer = FakeWhitespaceTokenizer()
-    prompt = build_prompt(insertion(numbered(0, 100), numbered(100, 200)), tokenizer, 20, None)
+    prompt = build_prompt(
+        insertion(numbered(0, 100), numbered(100, 200)), tokenizer.count, 20, None
+    )
     assert prompt.prefix == numbered(90, 100)
     assert prompt.suffix == ""
     assert prompt.text == prompt.prefix
@@ -57,7 +59,7 @@ def test_without_fim_the_prefix_gets_the_whole_budget() -> None:
 def test_with_fim_budget_splits_three_to_one() -> None:
     tokenizer = FakeWhitespaceTokenizer()
     # The fake counts the empty template "<P><S><M>" as one token.
-    prompt = build_prompt(insertion(numbered(0, 100), numbered(100, 200)), tokenizer, 41, FIM)
+    prompt = build_prompt(insertion(numbered(0, 100), numbered(100, 200)), tokenizer.count, 41, FIM)
     assert prompt.suffix == numbered(100, 105)  # 10 of the 40 tokens left
     assert prompt.prefix == numbered(85, 100)  # the other 30
     assert prompt.text == f"<P>{prompt.prefix}<S>{prompt.suffix}<M>"
@@ -67,7 +69,7 @@ def test_with_fim_budget_splits_three_to_one() -> None:
 
 def test_unused_suffix_budget_goes_to_the_prefix() -> None:
     tokenizer = FakeWhitespaceTokenizer()
-    prompt = build_prompt(insertion(numbered(0, 100), "end\n"), tokenizer, 41, FIM)
+    prompt = build_prompt(insertion(numbered(0, 100), "end\n"), tokenizer.count, 41, FIM)
     assert prompt.suffix == "end\n"
     assert prompt.prefix == numbered(81, 100)  # 40 - 1 tokens, cut at a line: 19 lines
 
@@ -75,7 +77,7 @@ def test_unused_suffix_budget_goes_to_the_prefix() -> None:
 def test_leading_is_appended_and_counted() -> None:
     tokenizer = FakeWhitespaceTokenizer()
     prompt = build_prompt(
-        insertion("a b\nc d\ndef f():", "", leading="\n    pass_marker"), tokenizer, 5, None
+        insertion("a b\nc d\ndef f():", "", leading="\n    pass_marker"), tokenizer.count, 5, None
     )
     assert prompt.prefix == "c d\ndef f():"
     assert prompt.text == "c d\ndef f():\n    pass_marker"
@@ -108,7 +110,7 @@ def test_budgets_respected_for_many_sizes() -> None:
     prefix, suffix = numbered(0, 300), numbered(300, 600)
     for budget in range(0, 200, 7):
         tokenizer = FakeWhitespaceTokenizer()
-        prompt = build_prompt(insertion(prefix, suffix), tokenizer, budget, FIM)
+        prompt = build_prompt(insertion(prefix, suffix), tokenizer.count, budget, FIM)
         assert tokenizer.count(prompt.text) <= max(budget, 1)
         assert prefix.endswith(prompt.prefix)
         assert suffix.startswith(prompt.suffix)
@@ -119,7 +121,7 @@ def test_ten_megabyte_document_is_fast_and_never_tokenized_whole() -> None:
     assert len(prefix) > 10_000_000
     tokenizer = FakeWhitespaceTokenizer()
     started = time.perf_counter()
-    prompt = build_prompt(insertion(prefix, prefix), tokenizer, 2048, FIM)
+    prompt = build_prompt(insertion(prefix, prefix), tokenizer.count, 2048, FIM)
     elapsed = time.perf_counter() - started
     assert elapsed < 2.0
     assert tokenizer.calls < 60
@@ -136,7 +138,7 @@ def test_typing_at_the_end_keeps_the_start_of_a_cut_prefix() -> None:
     text = numbered(0, 600)  # 1200 tokens: cut
     for line in range(600, 640):  # one more line per keystroke
         text += f"w{line} x{line}\n"
-        prompt = build_prompt(insertion(text, ""), tokenizer, budget, None)
+        prompt = build_prompt(insertion(text, ""), tokenizer.count, budget, None)
         assert tokenizer.count(prompt.text) <= budget
         starts.append(prompt.prefix.split(" ", 1)[0])
     # 40 lines typed: the start moved only at multiples of 16 lines, never in between.

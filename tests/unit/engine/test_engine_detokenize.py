@@ -6,7 +6,7 @@ from pathlib import Path
 
 from transformers import AutoTokenizer
 
-from lsp_codegen.engine.detokenize import IncrementalDetokenizer
+from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer
 
 
 def test_streamed_deltas_equal_the_whole_decode(tiny_model_dir: Path) -> None:

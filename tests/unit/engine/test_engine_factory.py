@@ -7,7 +7,7 @@ import pytest
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.engine import factory
 from lsp_codegen.engine.base import EngineError
-from lsp_codegen.engine.remote import load_remote_engine
+from lsp_codegen.engine.remote.engine import load_remote_engine
 
 
 def _settings(**raw: object) -> Settings:
@@ -44,7 +44,7 @@ def test_engine_key_changes_with_remote_settings() -> None:
 def test_quantize_reaches_the_loader_and_needs_a_new_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from lsp_codegen.engine import loader
+    from lsp_codegen.engine.transformers import loader
 
     seen: list[loader.LoadOptions] = []
     monkeypatch.setattr(loader, "load_local_engine", lambda options, *_: seen.append(options))

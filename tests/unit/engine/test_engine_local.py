@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-from lsp_codegen.engine.local import LocalEngine
+from lsp_codegen.engine.transformers.engine import LocalEngine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 
 
 def _load(model_dir: Path) -> LocalEngine:

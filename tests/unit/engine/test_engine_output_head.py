@@ -9,9 +9,9 @@ import torch
 from torch import nn
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-from lsp_codegen.engine.local import LocalEngine
-from lsp_codegen.engine.output_head import DecodeHead, install_decode_head
+from lsp_codegen.engine.transformers.engine import LocalEngine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.output_head import DecodeHead, install_decode_head
 
 
 def test_same_logits_for_few_and_many_rows() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-from lsp_codegen.engine.local import LocalEngine
+from lsp_codegen.engine.transformers.engine import LocalEngine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 
 PROMPT = "def add(a, b):\n    return a + b\n\n" * 20 + "def mul(a, b):\n    "
 

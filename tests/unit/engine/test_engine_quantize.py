@@ -9,8 +9,8 @@ import torch
 from torch.ao.nn.quantized.dynamic import Linear as Int8Linear
 
 from lsp_codegen.engine.base import CancelToken, EngineError, GenerationRequest
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
-from lsp_codegen.engine.quantize import quantize_int8
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.quantize import quantize_int8
 from tests.tiny_model import build_tiny_llama
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from lsp_codegen.engine.base import GenerationRequest
-from lsp_codegen.engine.remote_wire import (
+from lsp_codegen.engine.remote.wire import (
     MalformedStream,
     parse_event,
     render_prompt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from lsp_codegen.engine.sampling import choose_tokens
+from lsp_codegen.engine.transformers.sampling import choose_tokens
 
 
 def test_greedy_rows_take_the_argmax_and_report_model_logprobs() -> None:

@@ -29,7 +29,7 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.loader import LoadOptions, load_local_engine
+from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 from lsp_codegen.evaluation.problems import Problem, load_problems, ours_path
 from lsp_codegen.evaluation.runner import (
     SANDBOX_ERROR,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_codegen.server.envelope import envelope_problem, message_id
+from lsp_codegen.server.jsonrpc.envelope import envelope_problem, message_id
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from lsp_codegen.server.framing import Body, Skipped, StreamDesynchronised, read_frame
-from lsp_codegen.server.transport import StreamBytes
+from lsp_codegen.server.jsonrpc.framing import Body, Skipped, StreamDesynchronised, read_frame
+from lsp_codegen.server.jsonrpc.transport import StreamBytes
 
 
 def _reader(data: bytes) -> StreamBytes:

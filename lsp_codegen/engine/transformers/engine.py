@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -19,12 +17,9 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.decode import DecodeSetup, run_decode
-from lsp_codegen.engine.output_head import install_decode_head
-
-log = logging.getLogger(__name__)
-
-_END = object()
+from lsp_codegen.engine.threaded import Emit, stream_on_worker
+from lsp_codegen.engine.transformers.decode import DecodeSetup, run_decode
+from lsp_codegen.engine.transformers.output_head import install_decode_head
 
 
 class HFTokenizer:
@@ -87,7 +82,7 @@ class LocalEngine:
         """Live counters (generations, decode steps, steps after cancel)."""
         return self._stats
 
-    async def stream(
+    def stream(
         self, request: GenerationRequest, cancel: CancelToken
     ) -> AsyncIterator[CandidateUpdate]:
         """Stream updates for all candidates; stops early when `cancel` is set.
@@ -95,39 +90,21 @@ class LocalEngine:
         Closing the iterator (for example when the awaiting task is cancelled)
         sets `cancel`, so the worker stops at its next decode step.
         """
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[object] = asyncio.Queue()
 
-        def emit(item: object) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
+        def job(emit: Emit) -> None:
+            self._run(request, cancel, emit)
 
-        job = loop.run_in_executor(self._worker, self._run, request, cancel, emit)
-        try:
-            while (item := await queue.get()) is not _END:
-                assert isinstance(item, CandidateUpdate)
-                yield item
-            await job
-        finally:
-            cancel.cancel()
-            if not job.done():
-                job.add_done_callback(_log_failure)
+        return stream_on_worker(self._worker, job, cancel)
 
-    def _run(self, request: GenerationRequest, cancel: CancelToken, emit: Any) -> None:
+    def _run(self, request: GenerationRequest, cancel: CancelToken, emit: Emit) -> None:
         self._stats.generations += 1
         self._stats.active += 1
         try:
             run_decode(self._setup, request, cancel, emit)
-        except Exception:
-            raise
-        except BaseException as error:
-            # SystemExit or KeyboardInterrupt in the worker must not reach the
-            # event loop as themselves: they would stop the whole server.
-            raise RuntimeError(f"the engine worker stopped: {error!r}") from error
         finally:
             self._stats.active -= 1
             if cancel.cancelled:
                 self._stats.steps_after_cancel.append(cancel.steps_after)
-            emit(_END)
 
     def close(self) -> None:
         """Stop the worker; running generations should be cancelled first."""
@@ -140,12 +117,6 @@ def _scan_dtype(model: Any, info: EngineInfo) -> torch.dtype | None:
     if info.device != "cpu" or getattr(model, "dtype", None) != torch.float32:
         return None
     return torch.bfloat16
-
-
-def _log_failure(job: asyncio.Future[None]) -> None:
-    """Log an error from a generation whose consumer had already gone."""
-    if not job.cancelled() and (error := job.exception()) is not None:
-        log.error("abandoned generation failed: %s", error, exc_info=error)
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:

@@ -22,10 +22,10 @@ from typing import Any
 import torch
 
 from lsp_codegen.engine.base import EngineError, EngineInfo
-from lsp_codegen.engine.devices import resolve_device, resolve_dtype
-from lsp_codegen.engine.local import LocalEngine
 from lsp_codegen.engine.names import DEFAULT_MODEL_NAME, display_name
-from lsp_codegen.engine.quantize import quantize_int8
+from lsp_codegen.engine.transformers.devices import resolve_device, resolve_dtype
+from lsp_codegen.engine.transformers.engine import LocalEngine
+from lsp_codegen.engine.transformers.quantize import quantize_int8
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from lsprotocol import types
 
 from lsp_codegen.actions.explain import comment_block, explain, only_comments
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.code_actions.types import ActionOutcome, ActionRequest, versioned_edit
 from lsp_codegen.server.errors import invalid_params
-from lsp_codegen.server.features.action_types import ActionOutcome, ActionRequest, versioned_edit
 from lsp_codegen.server.progress import WorkProgress
 
 TITLE = "Explain"

@@ -14,24 +14,40 @@ import logging
 import os
 import sys
 import threading
-from typing import BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn, Protocol
 
 from lsprotocol import types
 from pygls.io_ import StdoutWriter, WebSocketWriter
 
-from lsp_codegen.server.app import CodegenServer
-from lsp_codegen.server.framing import (
+from lsp_codegen.server.jsonrpc.framing import (
     DEFAULT_MAX_CONTENT_LENGTH,
     Skipped,
     StreamDesynchronised,
     read_frame,
 )
-from lsp_codegen.server.protocol import CodegenProtocol
+from lsp_codegen.server.jsonrpc.protocol import CodegenProtocol
 
 log = logging.getLogger(__name__)
 
 EXIT_DESYNCHRONISED = 3
 _READ_SIZE = 64 * 1024
+
+
+class Session(Protocol):
+    """The server a transport serves (a `CodegenServer`): its protocol, and release."""
+
+    @property
+    def protocol(self) -> Any:
+        """The pygls protocol object (a `CodegenProtocol`)."""
+        ...
+
+    async def release(self) -> None:
+        """Stop background work and free the model (the stream ended)."""
+        ...
+
+    def window_log_message(self, params: types.LogMessageParams) -> None:
+        """Send window/logMessage."""
+        ...
 
 
 class StreamBytes:
@@ -70,7 +86,7 @@ def pipe_into(source: BinaryIO, reader: asyncio.StreamReader) -> None:
     threading.Thread(target=pump, name="lsp-stdin", daemon=True).start()
 
 
-async def serve_stream(server: CodegenServer, source: StreamBytes, max_content_length: int) -> int:
+async def serve_stream(server: Session, source: StreamBytes, max_content_length: int) -> int:
     """Read and dispatch messages until the stream ends; the exit code to use."""
     protocol = server.protocol
     assert isinstance(protocol, CodegenProtocol)
@@ -99,9 +115,7 @@ async def serve_stream(server: CodegenServer, source: StreamBytes, max_content_l
             log.exception("unhandled error while dispatching a message")
 
 
-def serve_stdio(
-    server: CodegenServer, max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
-) -> NoReturn:
+def serve_stdio(server: Session, max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH) -> NoReturn:
     """Serve one client on stdin/stdout, then end the process with the session's exit code."""
     server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
 
@@ -135,7 +149,7 @@ def exit_now(code: int) -> NoReturn:
 
 
 def serve_websocket(
-    server: CodegenServer,
+    server: Session,
     host: str,
     port: int,
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH,
@@ -170,7 +184,7 @@ def serve_websocket(
     exit_now(0)  # not reached
 
 
-def _report(server: CodegenServer, message: str) -> None:
+def _report(server: Session, message: str) -> None:
     log.error("%s", message)
     try:
         server.window_log_message(

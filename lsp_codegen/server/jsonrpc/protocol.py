@@ -21,13 +21,13 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.protocol.language_server import lsp_method
 
-from lsp_codegen.server.envelope import MessageId, envelope_problem, message_id
 from lsp_codegen.server.errors import (
     INVALID_PARAMS,
     INVALID_REQUEST,
     PARSE_ERROR,
     SERVER_NOT_INITIALIZED,
 )
+from lsp_codegen.server.jsonrpc.envelope import MessageId, envelope_problem, message_id
 
 log = logging.getLogger(__name__)
 

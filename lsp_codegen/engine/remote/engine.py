@@ -26,9 +26,9 @@ from lsp_codegen.engine.base import (
     Tokenizer,
     interruption,
 )
-from lsp_codegen.engine.remote_health import Health, HealthListener, RemoteError
-from lsp_codegen.engine.remote_stream import CandidateCall, Connection
-from lsp_codegen.engine.remote_wire import CHARS_PER_TOKEN, template_problem, template_vocabulary
+from lsp_codegen.engine.remote.health import Health, HealthListener, RemoteError
+from lsp_codegen.engine.remote.stream import CandidateCall, Connection
+from lsp_codegen.engine.remote.wire import CHARS_PER_TOKEN, template_problem, template_vocabulary
 
 log = logging.getLogger(__name__)
 

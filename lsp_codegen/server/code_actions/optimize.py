@@ -13,8 +13,8 @@ from lsp_codegen.actions.optimize import OptimizeReport, optimize
 from lsp_codegen.actions.target import Target
 from lsp_codegen.context.document import Document
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.code_actions.types import ActionOutcome, ActionRequest, versioned_edit
 from lsp_codegen.server.errors import content_modified, invalid_params
-from lsp_codegen.server.features.action_types import ActionOutcome, ActionRequest, versioned_edit
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.progress import WorkProgress
 

@@ -24,7 +24,7 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     Tokenizer,
 )
-from lsp_codegen.engine.llamacpp_decode import LlamaSetup, run_candidates
+from lsp_codegen.engine.llamacpp.decode import LlamaSetup, run_candidates
 from lsp_codegen.engine.names import display_name
 from lsp_codegen.engine.threaded import Emit, stream_on_worker
 

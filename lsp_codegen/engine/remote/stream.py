@@ -11,8 +11,8 @@ import httpx2
 
 from lsp_codegen.config import RemoteSettings
 from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
-from lsp_codegen.engine.remote_health import RemoteError, http_error
-from lsp_codegen.engine.remote_wire import CHAT, MalformedStream, parse_event, request_body
+from lsp_codegen.engine.remote.health import RemoteError, http_error
+from lsp_codegen.engine.remote.wire import CHAT, MalformedStream, parse_event, request_body
 from lsp_codegen.engine.stops import stop_index
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     interruption,
 )
-from lsp_codegen.engine.detokenize import IncrementalDetokenizer
-from lsp_codegen.engine.sampling import choose_tokens
+from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer
+from lsp_codegen.engine.transformers.sampling import choose_tokens
 
 Emit = Callable[[CandidateUpdate], None]
 
