@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck fuzz bench install sandbox-deps editor-deps llamacpp-deps clean
+.PHONY: demo test test-fast lint typecheck docs fuzz bench install sandbox-deps editor-deps llamacpp-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# docs/settings.md is generated from lsp_codegen/config.py; tests/unit/test_settings_doc.py
+# fails while it is stale. Written through a temporary file so a failure leaves it intact.
+docs: $(STAMP)
+	$(BIN)/python -m lsp_codegen.settings_doc > docs/settings.md.tmp
+	mv docs/settings.md.tmp docs/settings.md
 
 # Random, mutated and broken LSP traffic against the real server (a 25 s smoke runs in `make test`).
 FUZZ_SECONDS ?= 600
