@@ -2,7 +2,7 @@
 
 ;; Paste into your init file (Emacs 29+ ships eglot; on 28 install it: M-x package-install
 ;; RET eglot, or Debian's elpa-eglot). The plist after the command is sent as
-;; initializationOptions: the server's settings, camelCase, as in the server README.
+;; initializationOptions: the server's settings, camelCase, as listed in docs/settings.md.
 
 (with-eval-after-load 'eglot
   (add-to-list 'eglot-server-programs

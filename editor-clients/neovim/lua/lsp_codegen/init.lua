@@ -15,7 +15,7 @@ M.name = 'lsp_codegen'
 --- @field cmd? string[] the server command; nil: the project's .venv, else `lsp-codegen` on PATH
 --- @field filetypes string[]
 --- @field root_markers string[]
---- @field settings table server settings, camelCase as in the server's README (sent at start)
+--- @field settings table server settings, camelCase as in docs/settings.md (sent at start)
 --- @field inline 'auto'|'native'|'ghost'|false auto: native on 0.12+, ghost text before
 --- @field keymaps lsp_codegen.Keymaps
 M.defaults = {
