@@ -9,7 +9,7 @@ import pytest
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
 from lsp_codegen.engine.llamacpp.engine import LlamaCppEngine, load_llamacpp_engine
-from tests.engines.conftest import collect, text_of
+from tests.engines.helpers import collect, text_of
 
 PROMPT = "def add(a, b):\n    return"
 ENDLESS = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,"

@@ -12,7 +12,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.engines.servers import ServerProcess, free_port
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     SERVER,
     apply_text_edit,
     init_params,

@@ -11,7 +11,7 @@ import pytest
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
 from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
 from lsp_codegen.engine.remote.health import RemoteError
-from tests.engines.conftest import collect, remote, text_of
+from tests.engines.helpers import collect, remote, text_of
 from tests.engines.servers import ServerProcess
 
 PROMPT = "def add(a, b):\n    return"

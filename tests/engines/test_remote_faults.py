@@ -11,7 +11,7 @@ import pytest
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
 from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
 from lsp_codegen.engine.remote.health import RemoteError
-from tests.engines.conftest import collect, remote
+from tests.engines.helpers import collect, remote
 from tests.engines.servers import bad_server, free_port, llama_server
 
 SHORT = GenerationRequest(

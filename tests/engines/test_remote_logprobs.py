@@ -20,10 +20,10 @@ from pytest_lsp import LanguageClient
 
 from lsp_codegen.engine.base import GenerationRequest
 from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
-from tests.engines.conftest import collect, remote, text_of
+from tests.engines.helpers import collect, remote, text_of
 from tests.engines.servers import ServerProcess, free_port, llama_server
 from tests.engines.test_lsp_engines import OPTIONS, _inline_and_actions
-from tests.lsp.conftest import SERVER, init_params
+from tests.lsp.helpers import SERVER, init_params
 
 PROMPT = "def add(a, b):\n    return"
 PATIENT = 120_000  # ms: a shared, busy CPU must not turn a slow answer into a timeout

@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     code_action_params,
     engine_status,
     inline_params,

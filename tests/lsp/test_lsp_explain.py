@@ -12,7 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     SERVER,
     apply_text_edit,
     code_action_params,

@@ -10,7 +10,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     apply_text_edit,
     code_action_params,
     engine_status,

@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import open_document, wait_ready
+from tests.lsp.helpers import open_document, wait_ready
 
 MAIN = "file:///project/main.py"
 UTILS = "file:///project/utils.py"

@@ -15,7 +15,7 @@ from pytest_lsp import LanguageClient
 
 from lsp_codegen.server.command_ids import FUNCTION_ACTION
 from lsp_codegen.server.errors import CONTENT_MODIFIED, INVALID_PARAMS
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     SERVER,
     apply_text_edit,
     code_action_params,

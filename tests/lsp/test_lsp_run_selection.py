@@ -7,7 +7,7 @@ from typing import Any
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import code_action_params, open_document
+from tests.lsp.helpers import code_action_params, open_document
 
 SOURCE = """# Return the n-th Fibonacci number.
 # fib(0) == 0, fib(1) == 1, fib(10) == 55, fib(5) -> 6

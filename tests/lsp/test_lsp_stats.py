@@ -15,7 +15,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     SERVER,
     init_params,
     inline_params,

@@ -14,7 +14,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import (
+from tests.lsp.helpers import (
     engine_status,
     init_params,
     inline_params,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sandbox_helpers import open_sandbox
 
 from lsp_codegen.sandbox.interpreter import Interpreter, find_interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
+from tests.sandbox.helpers import open_sandbox
 
 
 @pytest.fixture(scope="session")

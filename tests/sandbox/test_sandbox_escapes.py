@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sandbox_helpers import needs_bubblewrap, processes_with
 
 from lsp_codegen.sandbox import Check, Limits, Verdict, isolation
 from lsp_codegen.sandbox.interpreter import Interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
+from tests.sandbox.helpers import needs_bubblewrap, processes_with
 
 HERE = Path(__file__).parent
 

@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from sandbox_helpers import open_sandbox, processes_with
 
 from lsp_codegen.sandbox import Check, Limits, Verdict, isolation
 from lsp_codegen.sandbox.interpreter import Interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
+from tests.sandbox.helpers import open_sandbox, processes_with
 
 # One sandbox per mode for the whole module (a cold start is ~0.1-0.3 s; most tests
 # here need no fresh one): the tests and that fixture share the module's event loop.

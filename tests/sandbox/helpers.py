@@ -1,4 +1,4 @@
-"""Helpers for the sandbox tests (a module of its own: conftest is not for importing)."""
+"""Helpers for the sandbox tests (conftest.py holds only the fixtures)."""
 
 from __future__ import annotations
 
