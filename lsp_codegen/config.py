@@ -234,6 +234,9 @@ class Settings:
     num_candidates: int = _setting(4, "numCandidates", _integer(1, 16))
     context_tokens: int = _setting(1024, "contextTokens", _integer(64, 131072))
     max_time_ms: int = _setting(30000, "maxTimeMs", _integer(100, 600000))
+    # Token healing: the model writes the prompt's last token again, so text that ends
+    # inside a token (`wor`, a trailing space) continues as the model would write it.
+    token_healing: bool = _setting(True, "tokenHealing", _flag())
     inline: InlineSettings = _nested(InlineSettings, "inline", '{"enabled": true}')
     python: PythonSettings = _nested(PythonSettings, "python", '{"interpreter": "/path/to/python"}')
     remote: RemoteSettings = _nested(

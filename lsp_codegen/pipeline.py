@@ -113,6 +113,7 @@ def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:
         max_time_s=settings.max_time_ms / 1000,
         stop=prompt.stop,
         stop_rule=lambda text: block_end(text, insertion),
+        heal=settings.token_healing,
     )
 
 

@@ -57,6 +57,10 @@ MEANINGS: Mapping[str, str] = {
     "numCandidates": "candidates per request; they share one read of the prompt",
     "contextTokens": "the prompt's budget, in the model's own tokens",
     "maxTimeMs": "the most time one generation may take; what is complete by then is used",
+    "tokenHealing": (
+        "the model writes the prompt's last token again, so text that ends inside a token "
+        "(a partial word, a trailing space) continues as the model would write it"
+    ),
     "inline.enabled": "answer `textDocument/inlineCompletion`",
     "inline.maxTimeMs": (
         "time budget of an inline or completion request; then the whole lines generated so "

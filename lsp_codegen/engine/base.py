@@ -27,6 +27,9 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     stop_rule: StopRule | None = None
     seed: int | None = None
+    # Token healing (engine/healing.py): the prompt's last token is written again by
+    # the model, so a prompt that ends inside a token continues as the model would.
+    heal: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Where a streamed candidate ends: stop strings and the request's stop rule.
 
-Shared by the engines that detokenize text themselves (llama.cpp) or receive it
-(remote); pure functions over strings.
+Shared by every engine: each checks its candidates' text after every token; pure
+functions over strings.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from lsp_codegen.engine.base import CancelToken, GenerationRequest
+from lsp_codegen.engine.healing import heal
+from lsp_codegen.engine.llamacpp.decode import token_texts
 from lsp_codegen.engine.llamacpp.engine import LlamaCppEngine, load_llamacpp_engine
 from tests.engines.helpers import collect, text_of
 
@@ -89,3 +91,94 @@ async def test_prompt_cache_reads_only_the_new_tokens(llama: LlamaCppEngine) -> 
     prompt, evaluated = stats.prefills[-1]
     assert prompt > 300
     assert 1 <= evaluated <= 6
+
+
+async def test_n_candidates_read_the_prompt_once_and_decode_together(
+    llama: LlamaCppEngine,
+) -> None:
+    stats, sequences = llama.stats, llama._setup.sequences
+    prompt = FILE + "def mul(a, b):\n"
+    reads, steps, evaluated = len(stats.prefills), stats.decode_steps, sequences.evaluated()
+    request = GenerationRequest(prompt, num_candidates=4, max_new_tokens=8, temperature=1.0, seed=3)
+    updates = await collect(llama, request)
+    assert sorted(updates) == [0, 1, 2, 3]
+    assert len(stats.prefills) == reads + 1  # one prompt read for the four candidates
+    (_, computed) = stats.prefills[-1]
+    # One batch per step (8 steps, not 32), each evaluating one token per candidate.
+    assert stats.decode_steps - steps == 8
+    assert sequences.evaluated() - evaluated == computed + 7 * 4
+    texts = {text_of(u) for u in updates.values()}
+    assert len(texts) >= 2, texts  # sampled rows differ
+
+
+async def test_the_greedy_row_is_the_single_greedy_decode(llama: LlamaCppEngine) -> None:
+    prompt = FILE + "def div(a, b):\n"
+    batched = await collect(llama, GenerationRequest(prompt, num_candidates=4, max_new_tokens=16))
+    alone = await collect(llama, GenerationRequest(prompt, num_candidates=1, max_new_tokens=16))
+    assert text_of(batched[0]) == text_of(alone[0])
+    # With another prompt in between (the cache holds other sequences' tokens).
+    await collect(llama, GenerationRequest(PROMPT, num_candidates=3, max_new_tokens=4))
+    again = await collect(llama, GenerationRequest(prompt, num_candidates=2, max_new_tokens=16))
+    assert text_of(again[0]) == text_of(alone[0])
+
+
+async def test_a_finished_candidate_leaves_the_batch(llama: LlamaCppEngine) -> None:
+    sequences = llama._setup.sequences
+    before = sequences.evaluated()
+    # Each candidate ends at its first line break: at different steps.
+    request = GenerationRequest(
+        FILE + "def neg(a):\n",
+        num_candidates=4,
+        max_new_tokens=40,
+        temperature=1.5,
+        seed=7,
+        stop_rule=lambda text: text.find("\n") if "\n" in text else None,
+    )
+    updates = await collect(llama, request)
+    (_, computed) = llama.stats.prefills[-1]
+    lengths = sorted(len(u) for u in updates.values())
+    assert lengths[0] < lengths[-1], lengths  # they did end at different steps
+    # Each candidate's tokens were evaluated while it was live, except its last one:
+    # no step decoded a finished candidate.
+    assert sequences.evaluated() - before == computed + sum(n - 1 for n in lengths)
+
+
+async def test_the_next_prompt_reuses_an_accepted_candidate(llama: LlamaCppEngine) -> None:
+    prompt = FILE + "def square(a):\n"
+    request = GenerationRequest(
+        prompt, num_candidates=3, max_new_tokens=12, temperature=1.0, seed=5
+    )
+    updates = await collect(llama, request)
+    accepted = text_of(updates[2])
+    await collect(llama, GenerationRequest(prompt + accepted, num_candidates=1, max_new_tokens=2))
+    prompt_tokens, computed = llama.stats.prefills[-1]
+    # Candidate 2's sequence held the prompt and what it wrote: little is read again.
+    assert computed <= 4, (prompt_tokens, computed, accepted)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "def words_reversed(s):\n    wor",  # a partial identifier
+        "def words_reversed(s):\n    words ",  # a trailing space
+        "print(",  # an opening bracket
+        "import os\n\npath = os.",  # an attribute dot
+    ],
+)
+def test_healing_on_the_gemma_vocabulary(llama: LlamaCppEngine, prompt: str) -> None:
+    llm = llama._setup.llm
+    vocabulary = token_texts(llm)
+    ids = llm.tokenize(prompt.encode(), add_bos=True, special=True)
+    healed = heal(ids, vocabulary)
+    assert healed.ids == ids[:-1] and prompt.endswith(healed.removed) and healed.removed
+    allowed = vocabulary.allowed(healed.removed).tolist()
+    assert ids[-1] in allowed and len(allowed) > 1
+
+
+async def test_a_trailing_space_no_longer_glues_onto_the_word(llama: LlamaCppEngine) -> None:
+    prompt = "def words_reversed(s):\n    words "
+    request = GenerationRequest(prompt, num_candidates=4, max_new_tokens=8, seed=1)
+    texts = [text_of(u) for u in (await collect(llama, request)).values()]
+    # The model wrote " =" (or " +=", ...) itself: the candidate starts after the space,
+    # with an operator, not a digit or letter continuing `words`.
+    assert all(text and not text[0].isalnum() for text in texts), texts

@@ -27,6 +27,7 @@ DEFAULT_WIRE = {
     "numCandidates": 4,
     "contextTokens": 1024,
     "maxTimeMs": 30000,
+    "tokenHealing": True,
     "inline": {"enabled": True, "maxTimeMs": 5000, "speculative": True, "numCandidates": 0},
     "python": {"interpreter": ""},
     "engine": "auto",

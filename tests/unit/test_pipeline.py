@@ -28,7 +28,8 @@ async def test_line_mode_keeps_the_partial_line(endless_model_dir: Path) -> None
     engine = load_local_engine(LoadOptions(model=str(endless_model_dir)), print, lambda _: None)
     text = "y = \n"
     insertion = locate_insertion(text, 4, "python")
-    settings = Settings(num_candidates=3, max_new_tokens=6)
+    # Not healed: the first token would write the trailing space again (5 x, not 6).
+    settings = Settings(num_candidates=3, max_new_tokens=6, token_healing=False)
     result = await generate(engine, insertion, settings, CancelToken())
     # Three identical candidates are one after de-duplication.
     assert [c.text for c in result.candidates] == ["xxxxxx"]

@@ -1,19 +1,21 @@
-"""One llama.cpp generation: candidates one after another, token by token.
+"""One llama.cpp generation: N candidates decoded together, token by token.
 
-Runs on the engine's worker thread. Candidates are decoded sequentially: the
-first evaluates the (uncached part of the) prompt, every later one finds the
-whole prompt in llama.cpp's KV cache and evaluates one token before sampling.
+Runs on the engine's worker thread. The prompt is read once (only the part no
+sequence holds yet, see `sequences`); the N candidates then share its KV cells and
+advance one batch per step, each with its own sampling, log-probabilities, stops
+and text. Row 0 is greedy, the others sampled. A finished candidate leaves the
+batch; cancellation and the time budget are checked before every step.
 """
 
 from __future__ import annotations
 
 import codecs
 import time
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from lsp_codegen.engine.base import (
     CancelToken,
@@ -22,6 +24,9 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     interruption,
 )
+from lsp_codegen.engine.healing import Healed, Vocabulary, heal, masked, pending_text
+from lsp_codegen.engine.llamacpp.sampling import choose, log_normalizers
+from lsp_codegen.engine.llamacpp.sequences import SequenceCache
 from lsp_codegen.engine.stops import stop_index
 from lsp_codegen.engine.threaded import Emit
 
@@ -30,138 +35,176 @@ from lsp_codegen.engine.threaded import Emit
 class LlamaSetup:
     """What the loop needs besides the request."""
 
-    llm: Any  # llama_cpp.Llama
+    llm: Any  # llama_cpp.Llama: tokenizer and model
     eog: frozenset[int]  # end-of-generation token ids
     stats: EngineStats
+    sequences: SequenceCache
+    vocabulary: Vocabulary | None = None  # token texts, read on the first healed prompt
+
+
+@dataclass
+class _Text:
+    """One candidate's text, decoded incrementally from UTF-8 token pieces; the first
+    `hidden` characters (the healed prompt text the user already typed) are not shown."""
+
+    hidden: int = 0
+    decoder: codecs.IncrementalDecoder = field(
+        default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace")
+    )
+    written: str = ""  # everything decoded, the healed text included
+
+    @property
+    def shown(self) -> str:
+        """The candidate's text."""
+        return self.written[self.hidden :]
+
+    def push(self, piece: bytes) -> str:
+        """Add a token's bytes; return the new shown text."""
+        before = len(self.shown)
+        self.written += self.decoder.decode(piece)
+        return self.shown[before:]
+
+
+@dataclass
+class _Row:
+    """One live candidate."""
+
+    index: int
+    text: _Text
+    token: int = -1  # the token chosen this step
 
 
 def run_candidates(
     setup: LlamaSetup, request: GenerationRequest, cancel: CancelToken, emit: Emit
 ) -> None:
     """Generate every candidate of `request`, emitting one update per new token."""
-    ids = prompt_tokens(setup, request)
+    n = request.num_candidates
+    if cancel.cancelled:  # cancelled while queued for the worker: not even a prompt read
+        _finish(list(range(n)), "cancelled", emit)
+        return
+    healed = _healed(setup, prompt_tokens(setup, request), request)
     deadline = time.monotonic() + request.max_time_s
-    for index in range(request.num_candidates):
-        reason = interruption(cancel, deadline)
-        if reason is not None:
-            for rest in range(index, request.num_candidates):
-                emit(CandidateUpdate(rest, "", 0.0, done=True, finish_reason=reason))
+    first = setup.sequences.read_prompt(healed.ids)
+    setup.sequences.fork(n)
+    rows = [_Row(i, _Text(hidden=len(healed.removed))) for i in range(n)]
+    logits = np.broadcast_to(first, (n, first.shape[0]))  # every row continues the prompt
+    rng = np.random.default_rng(request.seed)
+    for step in range(request.max_new_tokens):
+        if (reason := interruption(cancel, deadline)) is not None:
+            _finish([row.index for row in rows], reason, emit)
             return
-        evaluated = _candidate(setup, ids, index, request, cancel, deadline, emit)
-        if index == 0:  # llama.cpp's own count: its KV cache held the rest of the prompt
-            setup.stats.prefills.append((len(ids), evaluated))
+        logprobs = _choose(setup, rows, logits, healed.removed, request, rng)
+        rows = _advance(setup, rows, logprobs, request, cancel, emit)
+        if not rows:
+            return
+        if step + 1 < request.max_new_tokens:
+            logits = setup.sequences.step([(row.index, row.token) for row in rows])
+    _finish([row.index for row in rows], "length", emit)
 
 
 def prompt_tokens(setup: LlamaSetup, request: GenerationRequest) -> list[int]:
     """Tokenize the prompt (special tokens parsed, for FIM), keeping its end if too long."""
-    llm = setup.llm
-    ids: list[int] = llm.tokenize(request.prompt.encode("utf-8"), add_bos=True, special=True)
-    room = max(1, llm.n_ctx() - request.max_new_tokens)
+    ids: list[int] = setup.llm.tokenize(request.prompt.encode("utf-8"), add_bos=True, special=True)
+    room = max(1, setup.sequences.n_ctx - request.max_new_tokens * request.num_candidates)
     return ids[-room:] if len(ids) > room else ids
 
 
-@dataclass
-class _Text:
-    """One candidate's text, decoded incrementally from UTF-8 token pieces."""
-
-    decoder: codecs.IncrementalDecoder = field(
-        default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace")
-    )
-    text: str = ""
-
-    def push(self, piece: bytes) -> str:
-        delta = self.decoder.decode(piece)
-        self.text += delta
-        return delta
+def _healed(setup: LlamaSetup, ids: list[int], request: GenerationRequest) -> Healed:
+    if not request.heal:
+        return Healed(ids, "")
+    if setup.vocabulary is None:
+        setup.vocabulary = token_texts(setup.llm)
+    return heal(ids, setup.vocabulary)
 
 
-def _candidate(
+def _choose(
     setup: LlamaSetup,
-    ids: list[int],
-    index: int,
+    rows: list[_Row],
+    logits: npt.NDArray[np.float32],
+    removed: str,
     request: GenerationRequest,
-    cancel: CancelToken,
-    deadline: float,
-    emit: Emit,
-) -> int:
-    """Decode candidate `index` to its end; return the prompt tokens llama.cpp evaluated."""
-    tokens = _tokens(setup, ids, index, request)
-    text = _Text()
-    evaluated = 0
-    try:
-        for step in range(request.max_new_tokens):
-            if (reason := interruption(cancel, deadline)) is not None:
-                emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason=reason))
-                return evaluated
-            before = _evaluations(setup.llm)
-            token = next(tokens)
-            if step == 0:
-                evaluated = _evaluations(setup.llm) - before
-            if _finished(setup, index, token, text, request, cancel, emit):
-                return evaluated
-        emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason="length"))
-        return evaluated
-    finally:
-        tokens.close()
+    rng: np.random.Generator,
+) -> list[float]:
+    """Pick each row's token; return their log-probabilities (temperature 1, no cut;
+    over the allowed tokens while a row still writes the healed text)."""
+    logits = _constrained(setup, rows, logits, removed)
+    normalizers = log_normalizers(logits)
+    logprobs = []
+    for j, row in enumerate(rows):
+        temperature = 0.0 if row.index == 0 else request.temperature
+        row.token = choose(logits[j], temperature, request.top_p, rng)
+        logprobs.append(float(logits[j, row.token]) - float(normalizers[j]))
+    return logprobs
 
 
-def _tokens(
-    setup: LlamaSetup, ids: list[int], index: int, request: GenerationRequest
-) -> Generator[int, None, None]:
-    """llama.cpp's token generator for one candidate: greedy for the first, sampled after."""
-    llm = setup.llm
-    if request.seed is not None:
-        llm.set_seed(request.seed + index)
-    temperature = 0.0 if index == 0 else request.temperature
-    # top_k 0 and min_p 0 switch llama.cpp's extra filters off: temperature and
-    # nucleus sampling only, as the transformers engine samples.
-    generator: Generator[int, None, None] = llm.generate(
-        ids, temp=temperature, top_p=request.top_p, top_k=0, min_p=0.0, repeat_penalty=1.0
-    )
-    return generator
+def _constrained(
+    setup: LlamaSetup, rows: list[_Row], logits: npt.NDArray[np.float32], removed: str
+) -> npt.NDArray[np.float32]:
+    """`logits` with each row that still has healed text to write limited to the tokens
+    that continue it."""
+    pending = [pending_text(removed, row.text.written) for row in rows]
+    if not any(pending):
+        return logits
+    assert setup.vocabulary is not None  # a healed prompt read it
+    out = np.array(logits)
+    for j, text in enumerate(pending):
+        allowed = setup.vocabulary.allowed(text) if text else None
+        if allowed is not None and allowed.size:  # none: a vocabulary that cannot heal it
+            out[j] = masked(out[j], allowed)
+    return out
 
 
-def _finished(
+def _advance(
     setup: LlamaSetup,
-    index: int,
-    token: int,
-    text: _Text,
+    rows: list[_Row],
+    logprobs: list[float],
     request: GenerationRequest,
     cancel: CancelToken,
     emit: Emit,
-) -> bool:
-    """Emit the update for `token`; True when the candidate ended with it."""
+) -> list[_Row]:
+    """Emit each row's token; return the rows that go on."""
     setup.stats.count_step(cancel)
-    logprob = _logprob(setup.llm, token)
-    if token in setup.eog:
-        emit(CandidateUpdate(index, "", logprob, done=True, finish_reason="eos"))
-        return True
-    delta = text.push(setup.llm.detokenize([token]))
-    cut = stop_index(text.text, len(delta), request)
-    finish = "stop" if cut is not None else None
-    emit(CandidateUpdate(index, delta, logprob, cut is not None, finish, text_end=cut))
-    return cut is not None
+    live = []
+    for row, logprob in zip(rows, logprobs, strict=True):
+        if row.token in setup.eog:
+            emit(CandidateUpdate(row.index, "", logprob, done=True, finish_reason="eos"))
+            continue
+        delta = row.text.push(setup.llm.detokenize([row.token]))
+        cut = stop_index(row.text.shown, len(delta), request)
+        finish = "stop" if cut is not None else None
+        emit(CandidateUpdate(row.index, delta, logprob, cut is not None, finish, text_end=cut))
+        if cut is None:
+            live.append(row)
+    return live
 
 
-def _logprob(llm: Any, token: int) -> float:
-    """log p(token) under the model's own distribution (temperature 1, no cut).
+def _finish(indices: list[int], reason: str, emit: Emit) -> None:
+    for index in indices:
+        emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason=reason))
 
-    llama.cpp samples inside its sampler chain; the logits of the position just
-    decoded are still in the context, so one log-softmax entry costs a pass over
-    the vocabulary (well under a millisecond for 262k entries).
-    """
+
+def token_texts(llm: Any) -> Vocabulary:
+    """Every token's text as it appears in decoded output; None for control tokens and
+    for pieces that are not whole UTF-8 characters (~0.3 s for 262k tokens)."""
+    import ctypes
+
     import llama_cpp
 
-    pointer = llama_cpp.llama_get_logits_ith(llm.ctx, -1)
-    logits = np.ctypeslib.as_array(pointer, shape=(llm.n_vocab(),))
-    peak = float(logits.max())
-    total = float(np.log(np.exp(logits - peak).sum())) + peak
-    return float(logits[token]) - total
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
+    buffer = ctypes.create_string_buffer(256)
+    texts: list[str | None] = []
+    for token in range(llm.n_vocab()):
+        size = llama_cpp.llama_token_to_piece(vocab, token, buffer, len(buffer), 0, False)
+        texts.append(
+            _text(buffer.raw[: max(size, 0)], llama_cpp.llama_vocab_is_control(vocab, token))
+        )
+    return Vocabulary(texts)
 
 
-def _evaluations(llm: Any) -> int:
-    """Tokens llama.cpp has evaluated in this context so far (prompt and decode)."""
-    import llama_cpp
-
-    data = llama_cpp.llama_perf_context(llm.ctx)
-    return int(data.n_p_eval) + int(data.n_eval)
+def _text(piece: bytes, control: bool) -> str | None:
+    if control or not piece:
+        return None
+    try:
+        return piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

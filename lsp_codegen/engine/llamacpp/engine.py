@@ -1,9 +1,10 @@
 """The llama.cpp engine: any .gguf model in this process through llama-cpp-python.
 
 An optional extra (`pip install lsp-codegen[llamacpp]`); on a CPU it decodes the
-embedded model about 7x faster than transformers. One worker thread owns the
-model; llama.cpp keeps the KV cache of the last sequence and reuses its longest
-common prefix with the next prompt, so typing on a line re-reads only the new tokens.
+embedded model several times faster than transformers. One worker thread owns the
+model and a context of several sequences (`sequences`): the N candidates of a
+request share one prompt read and are decoded together, and the next prompt reads
+only what no sequence holds yet, so typing on a line re-reads only the new tokens.
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ from lsp_codegen.engine.base import (
     Tokenizer,
 )
 from lsp_codegen.engine.llamacpp.decode import LlamaSetup, run_candidates
+from lsp_codegen.engine.llamacpp.sequences import SequenceCache
 from lsp_codegen.engine.names import display_name
 from lsp_codegen.engine.threaded import Emit, stream_on_worker
 
 log = logging.getLogger(__name__)
 
-# Context window we allocate: the prompt budget (contextTokens) plus the answer
-# fits in it with room to spare, and the KV cache of a 270M model stays small.
+# Context window of the decoding context, shared by all candidates' sequences: the
+# prompt budget (contextTokens) plus N answers fit in it, and the KV cache of a 270M
+# model stays small.
 MAX_CONTEXT = 8192
+# The `Llama` object's own context serves only tokenization; it is kept small.
+_LLAMA_CONTEXT = 512
 
 FimDetector = Callable[[set[str]], "str | None"]
 
@@ -75,7 +80,9 @@ class LlamaCppEngine:
         self._tokenizer = LlamaTokenizer(llm)
         self._stats = EngineStats()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-llama")
-        self._setup = LlamaSetup(llm=llm, eog=_eog_ids(llm), stats=self._stats)
+        sequences = SequenceCache(llm, MAX_CONTEXT, self._stats)
+        sequences.open()
+        self._setup = LlamaSetup(llm, _eog_ids(llm), self._stats, sequences)
 
     def info(self) -> EngineInfo:
         """Model, device, quantization, FIM family and context length."""
@@ -120,6 +127,7 @@ class LlamaCppEngine:
         Queued generations run first (their cancel flags are set when their
         consumers go, so they end at once); then the model is freed.
         """
+        self._worker.submit(self._setup.sequences.close)
         self._worker.submit(self._llm.close)
         self._worker.shutdown(wait=False)
 
@@ -155,7 +163,7 @@ def _open(path: Path, setting: str) -> Any:
     try:
         llm = Llama(
             model_path=str(path),
-            n_ctx=MAX_CONTEXT,
+            n_ctx=_LLAMA_CONTEXT,
             # llama-cpp-python defaults to half the cores; decoding is memory
             # bound but on small machines every core still helps.
             n_threads=threads,
@@ -206,10 +214,10 @@ def _info(llm: Any, model: str, path: Path) -> EngineInfo:
         model=display_name(model),
         device="cpu",
         dtype=_file_type(llm) or path.stem.rsplit("-", 1)[-1],
-        context_length=int(llm.n_ctx()),
+        context_length=MAX_CONTEXT,
         fim=None,
         engine="llamacpp",
-        candidates_together=False,  # decoded one after another (llamacpp_decode)
+        candidates_together=True,  # one batch per step (llamacpp.decode)
     )
 
 

@@ -21,7 +21,10 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     interruption,
 )
-from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer
+from lsp_codegen.engine.healing import Healed, Vocabulary, heal, pending_text
+from lsp_codegen.engine.prefix import common_prefix_length
+from lsp_codegen.engine.stops import stop_index
+from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer, token_texts
 from lsp_codegen.engine.transformers.sampling import choose_tokens
 
 Emit = Callable[[CandidateUpdate], None]
@@ -29,12 +32,19 @@ Emit = Callable[[CandidateUpdate], None]
 
 @dataclass
 class _Row:
-    """One live candidate: its index, detokenizer and the stop it may hit."""
+    """One live candidate: its index, detokenizer and the stop it may hit. The first
+    `hidden` characters it writes are the healed prompt text, not shown."""
 
     index: int
     detok: IncrementalDetokenizer
+    hidden: int = 0
     finish: str | None = None
     cut: int | None = None  # final text length when a stop string/rule ended it
+
+    @property
+    def shown(self) -> str:
+        """The candidate's text."""
+        return self.detok.text[self.hidden :]
 
 
 @dataclass
@@ -60,6 +70,7 @@ class DecodeSetup:
     context_length: int
     stats: EngineStats
     prefix: PrefixCache = field(default_factory=PrefixCache)
+    vocabulary: Vocabulary | None = None  # token texts, read on the first healed prompt
 
 
 def prompt_ids(setup: DecodeSetup, request: GenerationRequest) -> list[int]:
@@ -72,7 +83,7 @@ def prompt_ids(setup: DecodeSetup, request: GenerationRequest) -> list[int]:
 def prefill(setup: DecodeSetup, ids: list[int], rows: int) -> tuple[torch.Tensor, DynamicCache]:
     """Read the prompt, reusing the cached common prefix; logits and a cache for `rows` rows."""
     kept = setup.prefix
-    common = _common_length(kept.ids, ids) if kept.cache is not None else 0
+    common = common_prefix_length(kept.ids, ids) if kept.cache is not None else 0
     common = min(common, len(ids) - 1)  # at least one token to read: its logits start decoding
     cache = kept.cache if common > 0 and kept.cache is not None else DynamicCache()
     if common > 0:
@@ -98,16 +109,6 @@ def _repeated(cache: DynamicCache, rows: int) -> DynamicCache:
     return DynamicCache(ddp_cache_data=per_layer)
 
 
-def _common_length(old: list[int], new: list[int]) -> int:
-    """Length of the longest common prefix of two token lists."""
-    length = 0
-    for a, b in zip(old, new, strict=False):
-        if a != b:
-            break
-        length += 1
-    return length
-
-
 def run_decode(
     setup: DecodeSetup, request: GenerationRequest, cancel: CancelToken, emit: Emit
 ) -> None:
@@ -116,10 +117,12 @@ def run_decode(
         for index in range(request.num_candidates):
             emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason="cancelled"))
         return
-    ids = prompt_ids(setup, request)
+    healed = _healed(setup, prompt_ids(setup, request), request)
+    ids = healed.ids
     n = request.num_candidates
     anchor = ids[-1]
-    rows = [_Row(i, IncrementalDetokenizer(setup.tokenizer, anchor)) for i in range(n)]
+    hidden = len(healed.removed)
+    rows = [_Row(i, IncrementalDetokenizer(setup.tokenizer, anchor), hidden) for i in range(n)]
     deadline = time.monotonic() + request.max_time_s
     generator = _generator(request.seed, setup.device)
     greedy = torch.tensor([i == 0 for i in range(n)], device=setup.device)
@@ -130,6 +133,7 @@ def run_decode(
         for step in range(request.max_new_tokens):
             if _interrupted(cancel, deadline, rows, emit):
                 break
+            logits = _constrained(setup, rows, logits, healed.removed)
             tokens, logprobs = choose_tokens(
                 logits, request.temperature, request.top_p, greedy, generator
             )
@@ -146,6 +150,34 @@ def run_decode(
                 logits = _forward(setup, tokens.unsqueeze(-1), cache, cancel)
         else:
             _finish_all(rows, "length", emit)
+
+
+def _healed(setup: DecodeSetup, ids: list[int], request: GenerationRequest) -> Healed:
+    if not request.heal:
+        return Healed(ids, "")
+    if setup.vocabulary is None:
+        setup.vocabulary = token_texts(setup.tokenizer)
+    return heal(ids, setup.vocabulary)
+
+
+def _constrained(
+    setup: DecodeSetup, rows: list[_Row], logits: torch.Tensor, removed: str
+) -> torch.Tensor:
+    """`logits` with each row that still has healed text to write limited to the tokens
+    that continue it (the others' logits are unchanged)."""
+    pending = [pending_text(removed, row.detok.text) for row in rows]
+    if not any(pending):
+        return logits
+    assert setup.vocabulary is not None  # a healed prompt read it
+    out = logits.clone()
+    for j, text in enumerate(pending):
+        allowed = setup.vocabulary.allowed(text) if text else None
+        if allowed is not None and allowed.size:  # none: a vocabulary that cannot heal it
+            keep = torch.as_tensor(allowed[allowed < out.shape[-1]], device=out.device)
+            row = torch.full_like(out[j], -torch.inf)
+            row[keep] = out[j, keep]
+            out[j] = row
+    return out
 
 
 def _generator(seed: int | None, device: torch.device) -> torch.Generator | None:
@@ -201,8 +233,10 @@ def _advance(
             row.finish = "eos"
             emit(CandidateUpdate(row.index, "", logprob, done=True, finish_reason="eos"))
             continue
-        delta = row.detok.push(token)
-        row.cut = _stop_index(row.detok.text, len(delta), request)
+        before = len(row.shown)
+        row.detok.push(token)
+        delta = row.shown[before:]
+        row.cut = stop_index(row.shown, len(delta), request)
         if row.cut is not None:
             row.finish = "stop"
         emit(
@@ -215,15 +249,3 @@ def _advance(
                 text_end=row.cut,
             )
         )
-
-
-def _stop_index(text: str, new_chars: int, request: GenerationRequest) -> int | None:
-    """Where the candidate ends, if a stop string or the stop rule says so."""
-    if new_chars == 0:
-        return None
-    longest = max((len(s) for s in request.stop), default=0)
-    window_start = max(0, len(text) - new_chars - longest)
-    hits = [i for s in request.stop if (i := text.find(s, window_start)) >= 0]
-    if request.stop_rule is not None and (end := request.stop_rule(text)) is not None:
-        hits.append(end)
-    return min(hits) if hits else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lsp_codegen.engine.healing import Vocabulary
+
 _INCOMPLETE = "\ufffd"  # what a tokenizer prints for a cut multi-byte character
 
 
@@ -36,3 +38,18 @@ class IncrementalDetokenizer:
     def _decode(self) -> str:
         text: str = self._tokenizer.decode(self._ids, skip_special_tokens=True)
         return text
+
+
+def token_texts(tokenizer: Any) -> Vocabulary:
+    """Every token's text as it appears in decoded output (decoded after an anchor
+    token, as `IncrementalDetokenizer` does); None for special tokens and for pieces
+    that are not whole characters."""
+    anchor = tokenizer("a", add_special_tokens=False)["input_ids"][0]
+    base = tokenizer.decode([anchor])
+    special = set(tokenizer.all_special_ids)
+    decoded = tokenizer.batch_decode([[anchor, token] for token in range(len(tokenizer))])
+    texts: list[str | None] = []
+    for token, text in enumerate(decoded):
+        usable = token not in special and text.startswith(base) and _INCOMPLETE not in text
+        texts.append(text[len(base) :] if usable else None)
+    return Vocabulary(texts)
