@@ -115,3 +115,14 @@ async def test_wrong_model_name_is_a_clear_error(served: ServerProcess) -> None:
         await collect(engine, _request(PROMPT, max_new_tokens=4))
     fixed = _engine(served, model="gemma-3-270m")
     assert (await collect(fixed, _request(PROMPT, max_new_tokens=4)))[0]
+
+
+async def test_a_trailing_space_is_healed_by_cutting_it(served: ServerProcess) -> None:
+    engine = _engine(served)
+    prompt = "def words_reversed(s):\n    words "
+    healed = text_of((await collect(engine, _request(prompt, max_new_tokens=6)))[0])
+    plain = text_of((await collect(engine, _request(prompt, max_new_tokens=6, heal=False)))[0])
+    # The server read "    words" and the model wrote " =" (or another operator) itself;
+    # the space the user typed is not shown again.
+    assert healed and not healed[0].isalnum() and not healed.startswith(" "), healed
+    assert healed != plain, plain

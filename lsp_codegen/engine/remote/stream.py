@@ -12,7 +12,13 @@ import httpx2
 from lsp_codegen.config import RemoteSettings
 from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
 from lsp_codegen.engine.remote.health import RemoteError, http_error
-from lsp_codegen.engine.remote.wire import CHAT, MalformedStream, parse_event, request_body
+from lsp_codegen.engine.remote.wire import (
+    CHAT,
+    MalformedStream,
+    healing_cut,
+    parse_event,
+    request_body,
+)
 from lsp_codegen.engine.stops import stop_index
 
 log = logging.getLogger(__name__)
@@ -161,6 +167,9 @@ class CandidateCall:
         self._index = index
         self._count = count
         self._chat = connection.settings.prompt_template == CHAT
+        # What was cut from the prompt's end (healing_cut): the model writes it again
+        # first, and that is not shown.
+        self._hidden = healing_cut(request, connection.settings.prompt_template)
         self._text = ""
         self._started = False  # an event arrived: a broken connection is not retried
 
@@ -238,16 +247,33 @@ class CandidateCall:
         put(CandidateUpdate(self._index, "", 0.0, done=True, finish_reason="length"))
         return True
 
+    def _shown(self, text: str) -> str:
+        """`text` without what the model wrote again of the cut prompt end."""
+        hidden = self._hidden
+        if not hidden:
+            return text
+        if text.startswith(hidden):
+            self._hidden = ""
+            return text[len(hidden) :]
+        if hidden.startswith(text):
+            self._hidden = hidden[len(text) :]
+            return ""
+        # The model did not write the cut spaces again: the user's own spaces stay, and
+        # its text follows them as written.
+        self._hidden = ""
+        return text
+
     def _emit(self, pieces: Any, finish: str | None, put: Put, cancel: CancelToken) -> bool:
         """Emit one update per piece; True once the candidate is done."""
         for piece in pieces:
             self._count(cancel)
-            self._text += piece.text
-            cut = stop_index(self._text, len(piece.text), self._request)
+            text = self._shown(piece.text)
+            self._text += text
+            cut = stop_index(self._text, len(text), self._request)
             if cut is not None:
-                put(CandidateUpdate(self._index, piece.text, piece.logprob, True, "stop", cut))
+                put(CandidateUpdate(self._index, text, piece.logprob, True, "stop", cut))
                 return True
-            put(CandidateUpdate(self._index, piece.text, piece.logprob))
+            put(CandidateUpdate(self._index, text, piece.logprob))
         if finish is None:
             return False
         put(

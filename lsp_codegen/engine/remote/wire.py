@@ -89,6 +89,20 @@ def render_prompt(template: str, prompt: str) -> tuple[str, str | None]:
     return template.replace("{prefix}", prefix).replace("{suffix}", suffix), None
 
 
+def healing_cut(request: GenerationRequest, template: str) -> str:
+    """The spaces and tabs cut from the end of the prompt sent: token healing without the
+    server's tokenizer. The model then writes them again with its next token (` =`),
+    instead of continuing after a lone space token as if it were not there (`1 = []`
+    after `words `). Only after text on the same line: indentation is left as typed."""
+    if not request.heal or template == CHAT:
+        return ""
+    prompt, _ = render_prompt(template, request.prompt)
+    kept = prompt.rstrip(" \t")
+    if not kept or kept.endswith(("\n", "\r")):
+        return ""
+    return prompt[len(kept) :]
+
+
 def request_body(
     model: str,
     request: GenerationRequest,
@@ -121,7 +135,8 @@ def request_body(
         if logprobs:
             body["logprobs"] = True
         return body
-    body["prompt"], suffix = render_prompt(template, request.prompt)
+    prompt, suffix = render_prompt(template, request.prompt)
+    body["prompt"] = prompt[: len(prompt) - len(healing_cut(request, template))]
     if suffix is not None:
         body["suffix"] = suffix
     if logprobs:

@@ -9,6 +9,7 @@ import pytest
 from lsp_codegen.engine.base import GenerationRequest
 from lsp_codegen.engine.remote.wire import (
     MalformedStream,
+    healing_cut,
     parse_event,
     render_prompt,
     request_body,
@@ -27,7 +28,21 @@ def test_first_candidate_is_greedy_and_others_sample() -> None:
     assert first["temperature"] == 0.0 and third["temperature"] == 0.7
     assert first["seed"] == 5 and third["seed"] == 7
     assert first["stream"] is True and first["logprobs"] == 1 and first["stop"] == ["\n"]
-    assert "n" not in first and first["prompt"] == "x = "
+    assert "n" not in first and first["prompt"] == "x ="  # healed: see below
+
+
+def test_healing_cuts_trailing_spaces_after_text_only() -> None:
+    def sent(prompt: str, template: str = "", *, heal: bool = True) -> str:
+        request = GenerationRequest(prompt, heal=heal)
+        body = request_body("m", request, 0, template, logprobs=False)
+        return str(body.get("prompt", body.get("messages", [{}])[-1].get("content")))
+
+    assert sent("    words ") == "    words"
+    assert healing_cut(GenerationRequest("a =\t "), "") == "\t "
+    assert sent("    words ", heal=False) == "    words "
+    assert sent("def f():\n    ") == "def f():\n    "  # indentation stays as typed
+    assert sent("words ", "chat") == "words "  # a chat reply does not continue a token
+    assert sent(FIM, "suffix") == "def f():\n    "  # a prefix that ends a line's indentation
 
 
 def test_chat_template_sends_messages() -> None:
