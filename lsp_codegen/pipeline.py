@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,8 @@ from lsp_codegen.ranking.score import (
 )
 from lsp_codegen.sandbox.sandbox import Sandbox
 from lsp_codegen.sandbox.types import Check, RunResult
+
+log = logging.getLogger(__name__)
 
 # Ranking parses documents: off the event loop (cancels and other requests keep
 # flowing), one at a time (tree-sitter parsers are shared and not thread-safe).
@@ -156,6 +159,8 @@ async def generate(
     collected = await _collect(engine, make_request(prompt, settings), cancel, on_update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
     ranking = await _rank(candidates, bounded_insertion(insertion), lint)
+    if not ranking.shown:
+        log.info("nothing to show (%d candidates): %s", len(candidates), ranking.why_empty())
     checks = examples_for(insertion) if sandbox is not None else []
     if sandbox is not None and checks:
         runs = await run_examples(ranking, insertion, checks, sandbox, on_progress)

@@ -43,6 +43,13 @@ def two_answer_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def broken_block_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 whose lines never parse (a bracket left open), though each starts
+    with a statement that does: nothing passes the syntax gate but a salvaged start."""
+    return build_tiny_model(tmp_path_factory.mktemp("broken-model"), script="    x = 1 + (\n")
+
+
 # Scripts for the function actions (Optimize, Explain, Write tests): each model writes
 # its lines in order whatever the prompt; an unindented last line ends a body.
 FAST_REWRITE = "    seen = set(ys)\n    return [x for x in xs if x in seen]\nprint('end')\n"

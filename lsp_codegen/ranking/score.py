@@ -8,7 +8,9 @@ evidence:
 2. Identical texts are merged.
 3. Syntax (`syntax.check_syntax`): the document must still parse with the
    code in it. Failures are not shown; they go to `Ranking.rejected` with
-   the reason, for a user who wants to see why.
+   the reason, for a user who wants to see why. When every candidate fails,
+   the longest start of each that parses is shown instead (`salvage`: whole
+   lines, else a token boundary of the first line), noted as "salvaged".
 4. Candidates with the same normalized AST (`normalize.normalized_ast`:
    formatting, comments and docstrings ignored) are merged, keeping the best
    by `score_key`; "votes" counts how many raw candidates each one stands for.
@@ -38,7 +40,7 @@ priority gate         compared value                               better
 
 Evidence keys (JSON values): "syntax" ("ok", a note such as "no parser for
 cobol", or "error: <why>" for rejected ones), "mean_logprob", "tokens",
-"finish_reason", "votes", and "merged" (engine indices of the duplicates
+"finish_reason", "votes", "salvaged" (what was cut to make it parse), and "merged" (engine indices of the duplicates
 merged into this one, when there are any); with lint: "lint" (count) and
 "lint_findings"; with sandbox runs: "examples" ("2/3"), "seconds" (total
 check time), "run" (the run's verdict) and "failed" (failing examples, why).
@@ -56,6 +58,7 @@ from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking.lint import lint_findings
 from lsp_codegen.ranking.normalize import normalized_ast
 from lsp_codegen.ranking.postprocess import postprocess
+from lsp_codegen.ranking.salvage import salvage
 from lsp_codegen.ranking.syntax import check_syntax, splice
 from lsp_codegen.sandbox.types import RunResult, Verdict
 
@@ -140,6 +143,19 @@ class Ranking:
 
     shown: list[RankedCandidate]
     rejected: list[Rejected] = field(default_factory=list)
+    emptied: int = 0  # raw candidates that post-processing left empty (nothing to insert)
+
+    def why_empty(self) -> str:
+        """Why nothing is shown, in words for the log and the user (when `shown` is empty)."""
+        if not self.rejected and not self.emptied:
+            return "the model wrote no candidate"
+        parts = []
+        if self.emptied:
+            parts.append(f"{self.emptied} empty after clean-up")
+        if self.rejected:
+            reasons = "; ".join(sorted({r.reason for r in self.rejected}))
+            parts.append(f"{len(self.rejected)} rejected, none salvageable ({reasons})")
+        return ", ".join(parts)
 
 
 def score_key(candidate: RankedCandidate) -> tuple[float, ...]:
@@ -176,10 +192,13 @@ def rank_all(
 ) -> Ranking:
     """The cheap gates (postprocess, syntax, likelihood, duplicates, optional lint)."""
     by_text: dict[str, RankedCandidate] = {}
+    emptied = 0
     for candidate in candidates:
         text = postprocess(candidate.text, insertion)
         if text:
             _merge_into(by_text, text, _ranked(candidate, text))
+        else:
+            emptied += 1
     passed: list[tuple[str, RankedCandidate]] = []
     rejected: list[Rejected] = []
     for text, ranked in by_text.items():
@@ -191,11 +210,32 @@ def rank_all(
             continue
         ranked = replace(ranked, evidence={**ranked.evidence, "syntax": result.detail})
         passed.append((text, ranked))
+    if not passed:
+        passed = _salvaged(rejected, insertion)
     kept = _merge_equivalent(passed, insertion.language)
     if lint and insertion.language.lower() == "python":
         kept = _with_lint(kept, insertion)
     rejected.sort(key=lambda item: item.candidate.index)
-    return Ranking(sorted(kept, key=score_key), rejected)
+    return Ranking(sorted(kept, key=score_key), rejected, emptied)
+
+
+def _salvaged(
+    rejected: Sequence[Rejected], insertion: Insertion
+) -> list[tuple[str, RankedCandidate]]:
+    """The parsing starts of the rejected candidates (see `salvage`)."""
+    kept = []
+    for dropped in rejected:
+        found = salvage(dropped.candidate.text, insertion)
+        if found is not None:
+            evidence = {
+                **dropped.candidate.evidence,
+                "syntax": found.syntax.detail,
+                "salvaged": found.note,
+            }
+            kept.append(
+                (found.text, replace(dropped.candidate, text=found.text, evidence=evidence))
+            )
+    return kept
 
 
 def _merge_equivalent(
@@ -230,7 +270,7 @@ def with_runs(
             continue
         evidence = {**candidate.evidence, **_run_evidence(run, total)}
         updated.append(replace(candidate, evidence=evidence))
-    return Ranking(sorted(updated, key=score_key), list(ranking.rejected))
+    return Ranking(sorted(updated, key=score_key), list(ranking.rejected), ranking.emptied)
 
 
 def rank_with_runs(

@@ -77,7 +77,8 @@ def test_syntax_failures_are_rejected_with_their_reason() -> None:
 
 
 def test_identical_rejected_candidates_are_merged() -> None:
-    ranking = rank_all([candidate(0, "return (\n", -1.0), candidate(1, "return (", -0.5)], BODY)
+    # No start of ") + 1" parses either: nothing is salvaged (see test_ranking_salvage).
+    ranking = rank_all([candidate(0, ") + 1\n", -1.0), candidate(1, ") + 1", -0.5)], BODY)
     assert ranking.shown == []
     (rejected,) = ranking.rejected
     assert rejected.candidate.index == 1 and rejected.candidate.evidence["votes"] == 2
