@@ -42,8 +42,9 @@ Evidence keys (JSON values): "syntax" ("ok", a note such as "no parser for
 cobol", or "error: <why>" for rejected ones), "mean_logprob", "tokens",
 "finish_reason", "votes", "salvaged" (what was cut to make it parse), and
 "merged" (engine indices of the duplicates merged into this one, when there
-are any); with lint: "lint" (count) and "lint_findings"; with sandbox runs: "examples" ("2/3"), "seconds" (total
-check time), "run" (the run's verdict) and "failed" (failing examples, why).
+are any); with lint: "lint" (count) and "lint_findings"; with sandbox runs:
+"examples" ("2/3"), "seconds" (total check time), "run" (the run's verdict)
+and "failed" (failing examples, why).
 `RankedCandidate.score` stays the mean log-probability.
 """
 
