@@ -10,6 +10,8 @@ from the call to the first token (TTFT) and over its decode phase
   remote engine     RemoteEngine.stream against `python -m llama_cpp.server`
   server direct     the same server, a bare httpx2 SSE loop with the same body
 
+Then llama.cpp's batched candidates: N=4 vs N=1 vs raw four in a row (bench/batched.py).
+
 Every run starts its prompt with a fresh "# run N" line, so no engine finds the
 prompt in a KV cache: TTFT includes reading the whole ~330-token prompt each time.
 Rounds interleave the variants (rotating order) so a noisy shared CPU hits all
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from batched import compare_batched  # bench/batched.py, beside this script
 
 from lsp_codegen.config import parse_settings
 from lsp_codegen.engine.base import CancelToken, Engine, GenerationRequest
@@ -182,6 +185,7 @@ def compare(prompt: str, tokens: int, repeats: int, model: str = "default") -> N
     ]
     try:
         _rounds(variants, prompt, tokens, repeats)
+        compare_batched(llama, prompt, tokens, repeats)
     finally:
         server.terminate()
         server.wait(timeout=10)
