@@ -19,6 +19,7 @@ PYTHONPATH), in the same run, alternating, so both see the same machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -127,12 +128,12 @@ def _has_text(answer: dict[str, Any]) -> bool:
     return any(item.get("insertText", "").strip() for item in items)
 
 
-def _server(engine: str, python_path: Path | None) -> RawServer:
+def _server(engine: str, python_path: Path | None, settings: dict[str, Any]) -> RawServer:
     command = SERVE
     if python_path is not None:
         command = ["env", f"PYTHONPATH={python_path}", *SERVE]
     raw = RawServer(command=command)
-    raw.initialize({"engine": engine})
+    raw.initialize({"engine": engine, **settings})
     raw.wait_ready(600)
     return raw
 
@@ -171,19 +172,26 @@ def main() -> None:
     parser.add_argument("--baseline", default=None, help="a commit to compare with")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--pause", type=float, default=3.0)
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        help="this tree again with these settings (JSON), e.g. '{\"tokenHealing\": false}'",
+    )
     args = parser.parse_args()
     print(f"CPU: {_cpu()} · {os.cpu_count()} cores")
     baseline = _worktree(args.baseline) if args.baseline else None
     try:
         for engine in filter(None, args.engines.split(",")):
             print(f"\n## Pauses, engine {engine} ({len(words(PAUSES_TYPED))} per session)")
-            paths: list[tuple[str, Path | None]] = [("this tree", None)]
+            paths: list[tuple[str, Path | None, dict[str, Any]]] = [("this tree", None, {})]
+            paths += [(f"this tree, {extra}", None, json.loads(extra)) for extra in args.also]
             if baseline is not None:
-                paths.insert(0, (f"baseline {args.baseline}", baseline))
-            results: dict[str, list[Pauses]] = {label: [] for label, _ in paths}
+                paths.insert(0, (f"baseline {args.baseline}", baseline, {}))
+            results: dict[str, list[Pauses]] = {label: [] for label, _, _ in paths}
             for run in range(args.runs):
-                for label, path in paths:
-                    raw = _server(engine, path)
+                for label, path, settings in paths:
+                    raw = _server(engine, path, settings)
                     results[label].append(session(raw, run, args.pause))
                     raw.close()
             for label, runs in results.items():

@@ -1,10 +1,17 @@
 """One llama.cpp generation: N candidates decoded together, token by token.
 
 Runs on the engine's worker thread. The prompt is read once (only the part no
-sequence holds yet, see `sequences`); the N candidates then share its KV cells and
-advance one batch per step, each with its own sampling, log-probabilities, stops
-and text. Row 0 is greedy, the others sampled. A finished candidate leaves the
-batch; cancellation and the time budget are checked before every step.
+sequence holds yet, see `sequences`); the candidates then advance one batch per
+step, each with its own sampling, log-probabilities, stops and text. Candidate 0 is
+greedy, the others sampled.
+
+Candidates that have written the same tokens so far are one group on one sequence:
+their next-token logits are the same, so the batch holds one row per group, not per
+candidate. On a CPU every row costs nearly as much as the first (the output head of a
+262k vocabulary is most of the model), and sampled candidates often agree with the
+greedy one for many tokens: a group splits (a sequence copy, nothing evaluated) only
+where its candidates choose different tokens. A finished candidate leaves its group,
+an empty group the batch; cancellation and the time budget are checked every step.
 """
 
 from __future__ import annotations
@@ -72,6 +79,15 @@ class _Row:
     index: int
     text: _Text
     token: int = -1  # the token chosen this step
+    logprob: float = 0.0
+
+
+@dataclass
+class _Group:
+    """Candidates with the same tokens so far, on one sequence."""
+
+    seq: int
+    rows: list[_Row]
 
 
 def run_candidates(
@@ -84,22 +100,21 @@ def run_candidates(
         return
     healed = _healed(setup, prompt_tokens(setup, request), request)
     deadline = time.monotonic() + request.max_time_s
-    first = setup.sequences.read_prompt(healed.ids)
-    setup.sequences.fork(n)
-    rows = [_Row(i, _Text(hidden=len(healed.removed))) for i in range(n)]
-    logits = np.broadcast_to(first, (n, first.shape[0]))  # every row continues the prompt
+    logits = setup.sequences.read_prompt(healed.ids)[np.newaxis]
+    groups = [_Group(0, [_Row(i, _Text(hidden=len(healed.removed))) for i in range(n)])]
     rng = np.random.default_rng(request.seed)
     for step in range(request.max_new_tokens):
         if (reason := interruption(cancel, deadline)) is not None:
-            _finish([row.index for row in rows], reason, emit)
+            _finish([row.index for group in groups for row in group.rows], reason, emit)
             return
-        logprobs = _choose(setup, rows, logits, healed.removed, request, rng)
-        rows = _advance(setup, rows, logprobs, request, cancel, emit)
-        if not rows:
+        _choose(setup, groups, logits, healed.removed, request, rng)
+        groups = _split(setup.sequences, groups)
+        groups = _advance(setup, groups, request, cancel, emit)
+        if not groups:
             return
         if step + 1 < request.max_new_tokens:
-            logits = setup.sequences.step([(row.index, row.token) for row in rows])
-    _finish([row.index for row in rows], "length", emit)
+            logits = setup.sequences.step([(g.seq, g.rows[0].token) for g in groups])
+    _finish([row.index for group in groups for row in group.rows], "length", emit)
 
 
 def prompt_tokens(setup: LlamaSetup, request: GenerationRequest) -> list[int]:
@@ -119,30 +134,29 @@ def _healed(setup: LlamaSetup, ids: list[int], request: GenerationRequest) -> He
 
 def _choose(
     setup: LlamaSetup,
-    rows: list[_Row],
+    groups: list[_Group],
     logits: npt.NDArray[np.float32],
     removed: str,
     request: GenerationRequest,
     rng: np.random.Generator,
-) -> list[float]:
-    """Pick each row's token; return their log-probabilities (temperature 1, no cut;
-    over the allowed tokens while a row still writes the healed text)."""
-    logits = _constrained(setup, rows, logits, removed)
+) -> None:
+    """Pick every candidate's token from its group's logits row, with its log-probability
+    (temperature 1, no cut; over the allowed tokens while it still writes healed text)."""
+    logits = _constrained(setup, groups, logits, removed)
     normalizers = log_normalizers(logits)
-    logprobs = []
-    for j, row in enumerate(rows):
-        temperature = 0.0 if row.index == 0 else request.temperature
-        row.token = choose(logits[j], temperature, request.top_p, rng)
-        logprobs.append(float(logits[j, row.token]) - float(normalizers[j]))
-    return logprobs
+    for j, group in enumerate(groups):
+        for row in group.rows:
+            temperature = 0.0 if row.index == 0 else request.temperature
+            row.token = choose(logits[j], temperature, request.top_p, rng)
+            row.logprob = float(logits[j, row.token]) - float(normalizers[j])
 
 
 def _constrained(
-    setup: LlamaSetup, rows: list[_Row], logits: npt.NDArray[np.float32], removed: str
+    setup: LlamaSetup, groups: list[_Group], logits: npt.NDArray[np.float32], removed: str
 ) -> npt.NDArray[np.float32]:
-    """`logits` with each row that still has healed text to write limited to the tokens
+    """`logits` with each group that still has healed text to write limited to the tokens
     that continue it."""
-    pending = [pending_text(removed, row.text.written) for row in rows]
+    pending = [pending_text(removed, group.rows[0].text.written) for group in groups]
     if not any(pending):
         return logits
     assert setup.vocabulary is not None  # a healed prompt read it
@@ -154,28 +168,53 @@ def _constrained(
     return out
 
 
+def _split(sequences: SequenceCache, groups: list[_Group]) -> list[_Group]:
+    """Each group divided by the tokens its candidates chose; a new part continues on a
+    copy of the group's sequence, taken before the chosen tokens are decoded."""
+    split: list[_Group] = []
+    for group in groups:
+        by_token: dict[int, list[_Row]] = {}
+        for row in group.rows:
+            by_token.setdefault(row.token, []).append(row)
+        parts = list(by_token.values())
+        split.append(_Group(group.seq, parts[0]))
+        for rows in parts[1:]:
+            busy = {g.seq for g in groups} | {g.seq for g in split}
+            seq = sequences.copy(group.seq, busy)
+            split.append(_Group(seq, rows))
+    return split
+
+
 def _advance(
     setup: LlamaSetup,
-    rows: list[_Row],
-    logprobs: list[float],
+    groups: list[_Group],
     request: GenerationRequest,
     cancel: CancelToken,
     emit: Emit,
-) -> list[_Row]:
-    """Emit each row's token; return the rows that go on."""
+) -> list[_Group]:
+    """Emit each candidate's token; return the groups with candidates that go on."""
     setup.stats.count_step(cancel)
     live = []
-    for row, logprob in zip(rows, logprobs, strict=True):
-        if row.token in setup.eog:
-            emit(CandidateUpdate(row.index, "", logprob, done=True, finish_reason="eos"))
-            continue
-        delta = row.text.push(setup.llm.detokenize([row.token]))
-        cut = stop_index(row.text.shown, len(delta), request)
-        finish = "stop" if cut is not None else None
-        emit(CandidateUpdate(row.index, delta, logprob, cut is not None, finish, text_end=cut))
-        if cut is None:
-            live.append(row)
+    for group in groups:
+        piece = setup.llm.detokenize([group.rows[0].token])
+        rows = [row for row in group.rows if _emitted(setup, row, piece, request, emit)]
+        if rows:
+            live.append(_Group(group.seq, rows))
     return live
+
+
+def _emitted(
+    setup: LlamaSetup, row: _Row, piece: bytes, request: GenerationRequest, emit: Emit
+) -> bool:
+    """Emit `row`'s update for its token; True when the candidate goes on."""
+    if row.token in setup.eog:
+        emit(CandidateUpdate(row.index, "", row.logprob, done=True, finish_reason="eos"))
+        return False
+    delta = row.text.push(piece)
+    cut = stop_index(row.text.shown, len(delta), request)
+    finish = "stop" if cut is not None else None
+    emit(CandidateUpdate(row.index, delta, row.logprob, cut is not None, finish, text_end=cut))
+    return cut is None
 
 
 def _finish(indices: list[int], reason: str, emit: Emit) -> None:

@@ -1,7 +1,7 @@
 """A llama.cpp context holding several sequences that share the prompt's KV cells.
 
-The prompt is read once, into sequence 0; `fork` tags its cells with the other
-sequences' ids too (llama.cpp's sequence copy: no tokens are evaluated), and
+The prompt is read once, into sequence 0; `copy` tags a sequence's cells with
+another sequence's id too (llama.cpp's sequence copy: no tokens are evaluated), and
 `step` decodes one token of every live sequence in one batch. What each sequence
 holds is remembered, so the next prompt reads only the tokens after the longest
 prefix any sequence shares with it (typing, or accepting a candidate other than
@@ -89,14 +89,20 @@ class SequenceCache:
         assert logits is not None  # at least one token was read
         return logits
 
-    def fork(self, count: int) -> None:
-        """Sequences 1 .. count-1 start as copies of sequence 0 (no tokens evaluated)."""
+    def copy(self, source: int, busy: set[int]) -> int:
+        """A sequence not in `busy` that now holds what `source` holds (no tokens are
+        evaluated: the cells are shared); an empty one is taken first, so sequences that
+        hold finished candidates stay for the next prompt as long as possible."""
         import llama_cpp
 
+        free = [seq for seq in range(MAX_SEQUENCES) if seq not in busy]
+        target = min(free, key=lambda seq: len(self.held[seq]))
         memory = llama_cpp.llama_get_memory(self._ctx)
-        for seq in range(1, count):
-            llama_cpp.llama_memory_seq_cp(memory, 0, seq, -1, -1)
-            self.held[seq] = list(self.held[0])
+        if self.held[target]:
+            llama_cpp.llama_memory_seq_rm(memory, target, -1, -1)
+        llama_cpp.llama_memory_seq_cp(memory, source, target, -1, -1)
+        self.held[target] = list(self.held[source])
+        return target
 
     def step(self, tokens: list[tuple[int, int]]) -> npt.NDArray[np.float32]:
         """Decode one token per sequence, `(sequence, token)` pairs, in one batch;
