@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rounds import interleaved  # bench/rounds.py, beside this script
+
 from lsp_codegen.engine.base import CancelToken, Engine, GenerationRequest
 
 WALL_GOAL = 1.4
@@ -35,15 +37,15 @@ class Batched:
 
     name: str
     run: Callable[[str, int], tuple[float, int]]
-    runs: list[tuple[float, int]] = field(default_factory=list)
+    timings: list[tuple[float, int]] = field(default_factory=list)
 
     def walls(self) -> list[float]:
         """Wall seconds of every counted round."""
-        return [wall for wall, _ in self.runs]
+        return [wall for wall, _ in self.timings]
 
     def rates(self) -> list[float]:
         """Aggregate tokens per second of every counted round."""
-        return [tokens / wall for wall, tokens in self.runs if wall > 0]
+        return [tokens / wall for wall, tokens in self.timings if wall > 0]
 
 
 def engine_way(name: str, engine: Engine, candidates: int) -> Batched:
@@ -84,14 +86,7 @@ def compare_batched(llama: Any, prompt: str, tokens: int, repeats: int) -> None:
         engine_way("engine N=4", llama, 4),
         raw_way(llama._llm, 4),
     ]
-    serial = 0
-    for round_index in range(repeats + 1):
-        shift = round_index % len(ways)
-        for way in ways[shift:] + ways[:shift]:
-            serial += 1
-            result = way.run(f"# batch {serial}\n{prompt}", tokens if round_index else 4)
-            if round_index:
-                way.runs.append(result)
+    interleaved(ways, prompt, tokens, repeats)
     _report(ways, tokens, repeats)
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import httpx2
 from batched import compare_batched  # bench/batched.py, beside this script
+from rounds import interleaved
 
 from lsp_codegen.config import parse_settings
 from lsp_codegen.engine.base import CancelToken, Engine, GenerationRequest
@@ -184,7 +185,7 @@ def compare(prompt: str, tokens: int, repeats: int, model: str = "default") -> N
         direct_variant(url, "gemma-3-270m"),
     ]
     try:
-        _rounds(variants, prompt, tokens, repeats)
+        interleaved(variants, prompt, tokens, repeats)
         compare_batched(llama, prompt, tokens, repeats)
     finally:
         server.terminate()
@@ -192,18 +193,6 @@ def compare(prompt: str, tokens: int, repeats: int, model: str = "default") -> N
         local.close()
         llama.close()
     _report(variants, tokens, repeats)
-
-
-def _rounds(variants: list[Variant], prompt: str, tokens: int, repeats: int) -> None:
-    serial = 0
-    for round_index in range(repeats + 1):
-        shift = round_index % len(variants)
-        for variant in variants[shift:] + variants[:shift]:
-            serial += 1
-            # A new first line: no engine may serve this prompt from its KV cache.
-            timing = variant.run(f"# run {serial}\n{prompt}", tokens if round_index else 4)
-            if round_index:
-                variant.timings.append(timing)
 
 
 def _report(variants: list[Variant], tokens: int, repeats: int) -> None:

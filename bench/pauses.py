@@ -59,6 +59,9 @@ class Pauses:
 
     latencies: list[float] = field(default_factory=list)  # answered with text, seconds
     pauses: int = 0
+    empty: int = 0  # answered in time, with no text
+    late: int = 0  # no answer before the pause ended
+    missed: list[str] = field(default_factory=list)  # the words typed before those pauses
 
     def share_within(self, seconds: float) -> float:
         """Share of pauses answered with text within `seconds`."""
@@ -106,6 +109,10 @@ def session(raw: RawServer, run: int, pause_s: float) -> Pauses:
         answer = raw.response(last_id, max(0.0, pause_s - KEY_GAP_S))
         if answer is not None and _has_text(answer):
             result.latencies.append(raw.arrival(last_id) - sent_at)
+        else:
+            result.empty += answer is not None
+            result.late += answer is None
+            result.missed.append(("empty " if answer else "late ") + repr("".join(keys)))
         time.sleep(max(0.0, sent_at + pause_s - time.perf_counter()))
     raw.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     return result
@@ -138,7 +145,7 @@ def _server(engine: str, python_path: Path | None, settings: dict[str, Any]) -> 
     return raw
 
 
-def _report(label: str, runs: list[Pauses], pause_s: float) -> None:
+def _report(label: str, runs: list[Pauses], pause_s: float, verbose: bool) -> None:
     pauses = sum(r.pauses for r in runs)
     latencies = sorted(t for r in runs for t in r.latencies)
     within_1 = sum(r.share_within(1.0) * r.pauses for r in runs) / pauses
@@ -151,8 +158,11 @@ def _report(label: str, runs: list[Pauses], pause_s: float) -> None:
         timing = "no pause answered"
     print(
         f"{label}: {pauses} pauses · text within 1 s {within_1:.0%} · within {pause_s:g} s "
-        f"{within:.0%} · last key -> text {timing} (of {len(latencies)} answered)"
+        f"{within:.0%} · last key -> text {timing} (of {len(latencies)} answered) · "
+        f"empty {sum(r.empty for r in runs)} · late {sum(r.late for r in runs)}"
     )
+    if verbose:
+        print("  without text: " + ", ".join(m for r in runs for m in r.missed))
 
 
 def _worktree(commit: str) -> Path:
@@ -172,6 +182,7 @@ def main() -> None:
     parser.add_argument("--baseline", default=None, help="a commit to compare with")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--pause", type=float, default=3.0)
+    parser.add_argument("--verbose", action="store_true", help="list the pauses without text")
     parser.add_argument(
         "--also",
         action="append",
@@ -195,7 +206,7 @@ def main() -> None:
                     results[label].append(session(raw, run, args.pause))
                     raw.close()
             for label, runs in results.items():
-                _report(label, runs, args.pause)
+                _report(label, runs, args.pause, args.verbose)
     finally:
         if baseline is not None:
             subprocess.run(

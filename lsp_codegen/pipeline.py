@@ -9,7 +9,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -62,7 +62,7 @@ class GenerationResult:
     """The ranked candidates for one insertion point, best first."""
 
     candidates: list[RankedCandidate]
-    prompt: Prompt
+    prompt: Prompt | None  # None for a result ranked while its generation ran on
     seconds: float
     model: str
     rejected: list[Rejected] = field(default_factory=list)
@@ -70,7 +70,7 @@ class GenerationResult:
 
 
 @dataclass
-class _Collected:
+class Collected:
     """One candidate's tokens as they stream in."""
 
     pieces: list[str] = field(default_factory=list)
@@ -79,6 +79,7 @@ class _Collected:
     text_end: int | None = None
 
     def add(self, update: CandidateUpdate) -> None:
+        """Record one update of this candidate."""
         if update.delta or not update.done:
             self.pieces.append(update.delta)
             self.logprobs.append(update.logprob)
@@ -102,6 +103,22 @@ class _Collected:
             # Cut off by the token or time budget: keep only whole lines.
             text = text[: text.rfind("\n") + 1]
         return Candidate(index=index, text=text, logprobs=tuple(kept), finish_reason=self.finish)
+
+
+def rank_so_far(
+    collected: Mapping[int, Collected], insertion: Insertion, model: str, seconds: float
+) -> GenerationResult:
+    """The candidates streamed so far, ranked as if stopped now: the whole lines of an
+    unfinished block; an unfinished line is not shown (it is not verified yet)."""
+    candidates = [
+        c.candidate(i, insertion)
+        if c.finish is not None
+        else Collected(c.pieces, c.logprobs, "time").candidate(i, insertion)
+        for i, c in sorted(collected.items())
+        if c.finish is not None or insertion.mode is Mode.BLOCK
+    ]
+    ranking = rank_all(candidates, bounded_insertion(insertion))
+    return GenerationResult(ranking.shown, None, seconds, model, ranking.rejected)
 
 
 def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:
@@ -186,12 +203,12 @@ async def _rank(candidates: list[Candidate], insertion: Insertion, lint: bool) -
 
 async def _collect(
     engine: Engine, request: GenerationRequest, cancel: CancelToken, on_update: OnUpdate | None
-) -> dict[int, _Collected]:
+) -> dict[int, Collected]:
     """Every candidate's streamed pieces; an unexpected engine error becomes EngineFault."""
-    collected: dict[int, _Collected] = {}
+    collected: dict[int, Collected] = {}
     try:
         async for update in engine.stream(request, cancel):
-            collected.setdefault(update.index, _Collected()).add(update)
+            collected.setdefault(update.index, Collected()).add(update)
             if on_update is not None:
                 on_update(update)
     except EngineError:

@@ -62,6 +62,12 @@ MEANINGS: Mapping[str, str] = {
         "(a partial word, a trailing space) continues as the model would write it"
     ),
     "inline.enabled": "answer `textDocument/inlineCompletion`",
+    "inline.answerMs": (
+        "an inline request sent while the user types answers after this long with the whole "
+        "lines written so far (at the first one after it); the generation goes on for the "
+        "rest, which typing into or accepting the suggestion joins; `0` waits for the "
+        "candidates to finish"
+    ),
     "inline.maxTimeMs": (
         "time budget of an inline or completion request; then the whole lines generated so "
         "far are shown (5 s fits a cold first line on the transformers engine: a 2.6 s prompt "

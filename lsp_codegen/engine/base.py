@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import deque
@@ -164,6 +165,33 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release the worker and the model."""
         ...
+
+
+class EngineBase:
+    """The `Engine` accessors every engine has alike: its info, its tokenizer, its stats."""
+
+    def __init__(self, info: EngineInfo, tokenizer: Tokenizer) -> None:
+        self._info = info
+        self._tokenizer = tokenizer
+        self._stats = EngineStats()
+
+    def info(self) -> EngineInfo:
+        """Model, device, dtype, FIM family and context length."""
+        return self._info
+
+    def set_fim(self, family: str | None) -> None:
+        """Record which FIM template family the vocabulary supports."""
+        self._info = dataclasses.replace(self._info, fim=family)
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The model's own tokenizer (or an estimate of it)."""
+        return self._tokenizer
+
+    @property
+    def stats(self) -> EngineStats:
+        """Live counters (generations, decode steps, steps after cancel, prefills)."""
+        return self._stats
 
 
 class EngineError(RuntimeError):

@@ -15,8 +15,8 @@ module has no model in it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -83,6 +83,42 @@ def heal(ids: list[int], vocabulary: Vocabulary) -> Healed:
     if not last or last.endswith("\n"):
         return Healed(ids, "")
     return Healed(ids[:-1], last)
+
+
+@dataclass
+class LazyVocabulary:
+    """A model's `Vocabulary`, read on the first healed prompt (reading every token's
+    text takes a few tenths of a second on a 262k vocabulary)."""
+
+    read: Callable[[], Vocabulary]
+    _vocabulary: Vocabulary | None = field(default=None, repr=False)
+
+    def get(self) -> Vocabulary:
+        """The vocabulary, read now if it was not yet."""
+        if self._vocabulary is None:
+            self._vocabulary = self.read()
+        return self._vocabulary
+
+
+def heal_prompt(ids: list[int], enabled: bool, vocabulary: LazyVocabulary) -> Healed:
+    """`heal` when the request asks for healing, else the prompt as it is."""
+    return heal(ids, vocabulary.get()) if enabled else Healed(ids, "")
+
+
+def constraints(
+    vocabulary: LazyVocabulary, removed: str, written: Sequence[str]
+) -> list[npt.NDArray[np.int64] | None]:
+    """For each row (the text it has written so far), the token ids it may write next
+    while it still writes the healed text; None where it is free (or where the
+    vocabulary has no token to continue it)."""
+    if not removed:
+        return [None] * len(written)
+    allowed: list[npt.NDArray[np.int64] | None] = []
+    for text in written:
+        pending = pending_text(removed, text)
+        tokens = vocabulary.get().allowed(pending) if pending else None
+        allowed.append(tokens if tokens is not None and tokens.size else None)
+    return allowed
 
 
 def pending_text(removed: str, written: str) -> str:

@@ -6,7 +6,9 @@ Two kinds share one mechanism:
   still streaming, so the newer request waits for it instead of cancelling it
   and reading the prompt again;
 - a speculative one (`inline.speculative`): the lines that follow the
-  suggestion shown, generated while the user reads it, before Tab.
+  suggestion shown, generated while the user reads it, before Tab;
+- one that answered early (`inline.answerMs`): its request showed the whole lines
+  written by then, and it goes on for the rest, like a speculative one.
 
 A generation runs in its own task and is cancelled when its last waiter goes
 (a speculative one, which nobody waits for at first, when another request
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,10 +27,14 @@ from typing import Any
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.engine.base import CandidateUpdate
+from lsp_codegen.pipeline import Collected
 from lsp_codegen.server.inline_cache import Remainder, remainders, typed_since
 from lsp_codegen.server.results import Generated
 
 log = logging.getLogger(__name__)
+
+# After its deadline, answer_by looks at what streamed this often.
+_POLL_S = 0.03
 
 # Runs the generation, passing each streamed update to its argument.
 Run = Callable[[Callable[[CandidateUpdate], None]], Coroutine[Any, Any, Generated]]
@@ -43,12 +50,16 @@ class Pending:
     task: asyncio.Task[Generated] | None = None
     streamed: dict[int, str] = field(default_factory=dict)  # candidate -> raw text so far
     finished: set[int] = field(default_factory=set)
+    collected: dict[int, Collected] = field(default_factory=dict)  # tokens, for rank_so_far
     waiters: int = 0
     abandoned: bool = False  # cancelled: nobody may join it any more
+    answered_early: bool = False  # its request answered before it ended (answer_by)
+    started: float = field(default_factory=time.monotonic)
 
     def on_update(self, update: CandidateUpdate) -> None:
         """Record a streamed piece of a candidate."""
         self.streamed[update.index] = self.streamed.get(update.index, "") + update.delta
+        self.collected.setdefault(update.index, Collected()).add(update)
         if update.done:
             self.finished.add(update.index)
 
@@ -79,9 +90,38 @@ class Pending:
         try:
             return await asyncio.shield(self.task)
         finally:
-            self.waiters -= 1
-            if self.waiters == 0:
-                self.cancel()
+            self._leave()
+
+    async def answer_by(
+        self, seconds: float, so_far: Callable[[Pending], Generated | None]
+    ) -> tuple[Generated, bool]:
+        """The result if the generation ends within `seconds`; else, at the first moment
+        after that when `so_far` makes something to show of what streamed, that — and
+        the generation goes on without this waiter, for whoever joins it (stopped like a
+        speculative one when another request needs the engine). The flag: it ended."""
+        task, loop = self.task, asyncio.get_running_loop()
+        assert task is not None
+        deadline = loop.time() + seconds
+        try:
+            while not task.done():
+                if (left := deadline - loop.time()) > 0:
+                    await asyncio.wait({task}, timeout=left)
+                    continue
+                shown = so_far(self)
+                if shown is not None and shown.result.candidates:
+                    self.answered_early = self.speculative = True
+                    self.waiters -= 1  # without cancelling: it runs on for a joiner
+                    return shown, False
+                await asyncio.wait({task}, timeout=_POLL_S)
+        except asyncio.CancelledError:
+            self._leave()
+            raise
+        return await self.result(), True
+
+    def _leave(self) -> None:
+        self.waiters -= 1
+        if self.waiters == 0:
+            self.cancel()
 
 
 @dataclass
@@ -154,7 +194,7 @@ class PendingGenerations:
         if typed and not pending.streamed and not pending.speculative:
             return None  # nothing streamed to match yet: a prompt with `typed` is better
         pending.waiters += 1
-        if pending.speculative:
+        if pending.speculative and not pending.answered_early:
             self.counters.speculative_used += 1
         else:
             self.counters.joined_streaming += 1

@@ -28,7 +28,13 @@ DEFAULT_WIRE = {
     "contextTokens": 1024,
     "maxTimeMs": 30000,
     "tokenHealing": True,
-    "inline": {"enabled": True, "maxTimeMs": 5000, "speculative": True, "numCandidates": 0},
+    "inline": {
+        "enabled": True,
+        "maxTimeMs": 5000,
+        "answerMs": 400,
+        "speculative": True,
+        "numCandidates": 0,
+    },
     "python": {"interpreter": ""},
     "engine": "auto",
     "remote": {
@@ -196,7 +202,7 @@ def test_inline_not_an_object() -> None:
     assert messages == [
         "lsp-codegen: setting `inline` = false is invalid "
         '(expected an object like {"enabled": true}); '
-        'using {"enabled": true, "maxTimeMs": 5000, "speculative": true,...'
+        'using {"enabled": true, "maxTimeMs": 5000, "answerMs": 400, "sp...'
     ]
 
 

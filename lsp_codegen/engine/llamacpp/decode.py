@@ -31,7 +31,13 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     interruption,
 )
-from lsp_codegen.engine.healing import Healed, Vocabulary, heal, masked, pending_text
+from lsp_codegen.engine.healing import (
+    LazyVocabulary,
+    Vocabulary,
+    constraints,
+    heal_prompt,
+    masked,
+)
 from lsp_codegen.engine.llamacpp.sampling import choose, log_normalizers
 from lsp_codegen.engine.llamacpp.sequences import SequenceCache
 from lsp_codegen.engine.stops import stop_index
@@ -46,7 +52,7 @@ class LlamaSetup:
     eog: frozenset[int]  # end-of-generation token ids
     stats: EngineStats
     sequences: SequenceCache
-    vocabulary: Vocabulary | None = None  # token texts, read on the first healed prompt
+    vocabulary: LazyVocabulary  # token texts, for healing
 
 
 @dataclass
@@ -98,7 +104,7 @@ def run_candidates(
     if cancel.cancelled:  # cancelled while queued for the worker: not even a prompt read
         _finish(list(range(n)), "cancelled", emit)
         return
-    healed = _healed(setup, prompt_tokens(setup, request), request)
+    healed = heal_prompt(prompt_tokens(setup, request), request.heal, setup.vocabulary)
     deadline = time.monotonic() + request.max_time_s
     logits = setup.sequences.read_prompt(healed.ids)[np.newaxis]
     groups = [_Group(0, [_Row(i, _Text(hidden=len(healed.removed))) for i in range(n)])]
@@ -122,14 +128,6 @@ def prompt_tokens(setup: LlamaSetup, request: GenerationRequest) -> list[int]:
     ids: list[int] = setup.llm.tokenize(request.prompt.encode("utf-8"), add_bos=True, special=True)
     room = max(1, setup.sequences.n_ctx - request.max_new_tokens * request.num_candidates)
     return ids[-room:] if len(ids) > room else ids
-
-
-def _healed(setup: LlamaSetup, ids: list[int], request: GenerationRequest) -> Healed:
-    if not request.heal:
-        return Healed(ids, "")
-    if setup.vocabulary is None:
-        setup.vocabulary = token_texts(setup.llm)
-    return heal(ids, setup.vocabulary)
 
 
 def _choose(
@@ -156,15 +154,14 @@ def _constrained(
 ) -> npt.NDArray[np.float32]:
     """`logits` with each group that still has healed text to write limited to the tokens
     that continue it."""
-    pending = [pending_text(removed, group.rows[0].text.written) for group in groups]
-    if not any(pending):
+    written = [group.rows[0].text.written for group in groups]
+    allowed = constraints(setup.vocabulary, removed, written)
+    if not any(tokens is not None for tokens in allowed):
         return logits
-    assert setup.vocabulary is not None  # a healed prompt read it
     out = np.array(logits)
-    for j, text in enumerate(pending):
-        allowed = setup.vocabulary.allowed(text) if text else None
-        if allowed is not None and allowed.size:  # none: a vocabulary that cannot heal it
-            out[j] = masked(out[j], allowed)
+    for j, tokens in enumerate(allowed):
+        if tokens is not None:
+            out[j] = masked(out[j], tokens)
     return out
 
 

@@ -19,13 +19,13 @@ from typing import Any
 from lsp_codegen.engine.base import (
     CancelToken,
     CandidateUpdate,
+    EngineBase,
     EngineError,
     EngineInfo,
-    EngineStats,
     GenerationRequest,
-    Tokenizer,
 )
-from lsp_codegen.engine.llamacpp.decode import LlamaSetup, run_candidates
+from lsp_codegen.engine.healing import LazyVocabulary
+from lsp_codegen.engine.llamacpp.decode import LlamaSetup, run_candidates, token_texts
 from lsp_codegen.engine.llamacpp.sequences import SequenceCache
 from lsp_codegen.engine.names import display_name
 from lsp_codegen.engine.threaded import Emit, stream_on_worker
@@ -71,38 +71,17 @@ class LlamaTokenizer:
         return self._vocab
 
 
-class LlamaCppEngine:
+class LlamaCppEngine(EngineBase):
     """Streams candidates from a llama.cpp model owned by one worker thread."""
 
     def __init__(self, llm: Any, info: EngineInfo) -> None:
+        super().__init__(info, LlamaTokenizer(llm))
         self._llm = llm
-        self._info = info
-        self._tokenizer = LlamaTokenizer(llm)
-        self._stats = EngineStats()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-llama")
         sequences = SequenceCache(llm, MAX_CONTEXT, self._stats)
         sequences.open()
-        self._setup = LlamaSetup(llm, _eog_ids(llm), self._stats, sequences)
-
-    def info(self) -> EngineInfo:
-        """Model, device, quantization, FIM family and context length."""
-        return self._info
-
-    def set_fim(self, family: str | None) -> None:
-        """Record which FIM template family the vocabulary supports."""
-        import dataclasses
-
-        self._info = dataclasses.replace(self._info, fim=family)
-
-    @property
-    def tokenizer(self) -> Tokenizer:
-        """The model's own tokenizer."""
-        return self._tokenizer
-
-    @property
-    def stats(self) -> EngineStats:
-        """Live counters; `prefills` has the prompt tokens llama.cpp evaluated per request."""
-        return self._stats
+        vocabulary = LazyVocabulary(lambda: token_texts(llm))
+        self._setup = LlamaSetup(llm, _eog_ids(llm), self._stats, sequences, vocabulary)
 
     def stream(
         self, request: GenerationRequest, cancel: CancelToken

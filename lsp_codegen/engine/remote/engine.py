@@ -19,11 +19,10 @@ from lsp_codegen.config import RemoteSettings
 from lsp_codegen.engine.base import (
     CancelToken,
     CandidateUpdate,
+    EngineBase,
     EngineError,
     EngineInfo,
-    EngineStats,
     GenerationRequest,
-    Tokenizer,
     interruption,
 )
 from lsp_codegen.engine.remote.health import Health, HealthListener, RemoteError
@@ -62,14 +61,13 @@ class _Merge:
     finished: set[int] = field(default_factory=set)
 
 
-class RemoteEngine:
+class RemoteEngine(EngineBase):
     """Streams candidates from an OpenAI-compatible server."""
 
     def __init__(self, settings: RemoteSettings, api_key: str | None) -> None:
         self._settings = settings
         self._connection = Connection(settings, api_key)
-        self._tokenizer = RemoteTokenizer(settings.prompt_template)
-        self._stats = EngineStats()
+        super().__init__(self.info(), RemoteTokenizer(settings.prompt_template))
         self.health = Health()
 
     def info(self) -> EngineInfo:
@@ -83,16 +81,6 @@ class RemoteEngine:
             fim=template if template and template != "chat" else None,
             engine="remote",
         )
-
-    @property
-    def tokenizer(self) -> Tokenizer:
-        """A character-count estimate; the server's tokenizer is not reachable."""
-        return self._tokenizer
-
-    @property
-    def stats(self) -> EngineStats:
-        """Live counters; decode steps count streamed tokens."""
-        return self._stats
 
     async def stream(
         self, request: GenerationRequest, cancel: CancelToken

@@ -21,10 +21,10 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     interruption,
 )
-from lsp_codegen.engine.healing import Healed, Vocabulary, heal, pending_text
+from lsp_codegen.engine.healing import LazyVocabulary, constraints, heal_prompt
 from lsp_codegen.engine.prefix import common_prefix_length
 from lsp_codegen.engine.stops import stop_index
-from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer, token_texts
+from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer
 from lsp_codegen.engine.transformers.sampling import choose_tokens
 
 Emit = Callable[[CandidateUpdate], None]
@@ -69,8 +69,8 @@ class DecodeSetup:
     eos_ids: frozenset[int]
     context_length: int
     stats: EngineStats
+    vocabulary: LazyVocabulary  # token texts, for healing
     prefix: PrefixCache = field(default_factory=PrefixCache)
-    vocabulary: Vocabulary | None = None  # token texts, read on the first healed prompt
 
 
 def prompt_ids(setup: DecodeSetup, request: GenerationRequest) -> list[int]:
@@ -117,7 +117,7 @@ def run_decode(
         for index in range(request.num_candidates):
             emit(CandidateUpdate(index, "", 0.0, done=True, finish_reason="cancelled"))
         return
-    healed = _healed(setup, prompt_ids(setup, request), request)
+    healed = heal_prompt(prompt_ids(setup, request), request.heal, setup.vocabulary)
     ids = healed.ids
     n = request.num_candidates
     anchor = ids[-1]
@@ -152,28 +152,18 @@ def run_decode(
             _finish_all(rows, "length", emit)
 
 
-def _healed(setup: DecodeSetup, ids: list[int], request: GenerationRequest) -> Healed:
-    if not request.heal:
-        return Healed(ids, "")
-    if setup.vocabulary is None:
-        setup.vocabulary = token_texts(setup.tokenizer)
-    return heal(ids, setup.vocabulary)
-
-
 def _constrained(
     setup: DecodeSetup, rows: list[_Row], logits: torch.Tensor, removed: str
 ) -> torch.Tensor:
     """`logits` with each row that still has healed text to write limited to the tokens
     that continue it (the others' logits are unchanged)."""
-    pending = [pending_text(removed, row.detok.text) for row in rows]
-    if not any(pending):
+    allowed = constraints(setup.vocabulary, removed, [row.detok.text for row in rows])
+    if not any(tokens is not None for tokens in allowed):
         return logits
-    assert setup.vocabulary is not None  # a healed prompt read it
     out = logits.clone()
-    for j, text in enumerate(pending):
-        allowed = setup.vocabulary.allowed(text) if text else None
-        if allowed is not None and allowed.size:  # none: a vocabulary that cannot heal it
-            keep = torch.as_tensor(allowed[allowed < out.shape[-1]], device=out.device)
+    for j, tokens in enumerate(allowed):
+        if tokens is not None:
+            keep = torch.as_tensor(tokens[tokens < out.shape[-1]], device=out.device)
             row = torch.full_like(out[j], -torch.inf)
             row[keep] = out[j, keep]
             out[j] = row

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -12,13 +11,14 @@ import torch
 from lsp_codegen.engine.base import (
     CancelToken,
     CandidateUpdate,
+    EngineBase,
     EngineInfo,
-    EngineStats,
     GenerationRequest,
-    Tokenizer,
 )
+from lsp_codegen.engine.healing import LazyVocabulary
 from lsp_codegen.engine.threaded import Emit, stream_on_worker
 from lsp_codegen.engine.transformers.decode import DecodeSetup, run_decode
+from lsp_codegen.engine.transformers.detokenize import token_texts
 from lsp_codegen.engine.transformers.output_head import install_decode_head
 
 
@@ -40,7 +40,7 @@ class HFTokenizer:
         return self._vocab
 
 
-class LocalEngine:
+class LocalEngine(EngineBase):
     """Streams candidates from an in-process transformers model.
 
     One worker thread owns the model, so generations run one at a time and never
@@ -48,12 +48,10 @@ class LocalEngine:
     """
 
     def __init__(self, model: Any, tokenizer: Any, info: EngineInfo) -> None:
+        super().__init__(info, HFTokenizer(tokenizer))
         install_decode_head(model, _scan_dtype(model, info))
         self._model = model
         self._hf_tokenizer = tokenizer
-        self._tokenizer = HFTokenizer(tokenizer)
-        self._info = info
-        self._stats = EngineStats()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lsp-codegen-engine")
         self._setup = DecodeSetup(
             model=model,
@@ -62,25 +60,8 @@ class LocalEngine:
             eos_ids=_eos_ids(model, tokenizer),
             context_length=info.context_length,
             stats=self._stats,
+            vocabulary=LazyVocabulary(lambda: token_texts(tokenizer)),
         )
-
-    def set_fim(self, family: str | None) -> None:
-        """Record which FIM template family the tokenizer supports."""
-        self._info = dataclasses.replace(self._info, fim=family)
-
-    def info(self) -> EngineInfo:
-        """Model, device, dtype, FIM family and context length."""
-        return self._info
-
-    @property
-    def tokenizer(self) -> Tokenizer:
-        """The model's own tokenizer."""
-        return self._tokenizer
-
-    @property
-    def stats(self) -> EngineStats:
-        """Live counters (generations, decode steps, steps after cancel)."""
-        return self._stats
 
     def stream(
         self, request: GenerationRequest, cancel: CancelToken

@@ -9,10 +9,12 @@ from lsprotocol import types
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import locate_insertion, next_lines_insertion
+from lsp_codegen.pipeline import rank_so_far
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.command_ids import accepted_command
 from lsp_codegen.server.generation import compute, current
 from lsp_codegen.server.inline_cache import Remainder
+from lsp_codegen.server.pending import Pending
 from lsp_codegen.server.positions import to_offset, to_position
 from lsp_codegen.server.results import Generated
 from lsp_codegen.server.usage import records_shown
@@ -41,12 +43,13 @@ def register(server: CodegenServer) -> None:
                 await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
             started = time.monotonic()
             typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
-            generated = await _generate(ls, document, offset, typing=typing)
+            generated, ended = await _generate(ls, document, offset, typing=typing)
             ls.rhythm.answered(time.monotonic() - started)
         if generated is None:
             return types.InlineCompletionList(items=[])
         ls.shown.remember(generated)
-        speculate(ls, generated)
+        if ended:  # else the generation itself goes on with what follows
+            speculate(ls, generated)
         return types.InlineCompletionList(items=inline_items(ls, generated))
 
 
@@ -86,16 +89,31 @@ async def _from_pending(
 
 async def _generate(
     ls: CodegenServer, document: Document, offset: int, *, typing: bool
-) -> Generated | None:
+) -> tuple[Generated | None, bool]:
     """Generate at `offset` as the document's pending generation (which newer requests
-    for the same text plus typed characters may join); None when stale."""
+    for the same text plus typed characters may join); None when stale. While the user
+    types, answer after `inline.answerMs` with the whole lines written by then; the
+    flag is False when the generation goes on after this answer."""
     insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
     pending = ls.pending.start(
         document,
         insertion,
         lambda on_update: compute(ls, document, insertion, on_update=on_update, typing=typing),
     )
-    return current(ls, await pending.result())
+    answer_ms = ls.settings.inline.answer_ms
+    if not typing or not answer_ms:
+        return current(ls, await pending.result()), True
+    generated, ended = await pending.answer_by(answer_ms / 1000, lambda p: _so_far(ls, p))
+    return current(ls, generated), ended
+
+
+def _so_far(ls: CodegenServer, pending: Pending) -> Generated:
+    """What `pending` has streamed, ranked as if it had stopped now."""
+    engine = ls.models.current()
+    model = engine.info().model if engine is not None else ""
+    seconds = time.monotonic() - pending.started
+    result = rank_so_far(pending.collected, pending.insertion, model, seconds)
+    return Generated(pending.document, pending.insertion, result)
 
 
 def speculate(ls: CodegenServer, shown: Generated) -> None:
