@@ -187,3 +187,25 @@ def test_a_request_stops_a_running_speculation(endless_model_dir: Path) -> None:
         assert status["stepsAfterCancel"] and max(status["stepsAfterCancel"]) <= 1
     finally:
         raw.close()
+
+
+def test_no_speculation_when_it_would_move_the_prompt_window(scripted_model_dir: Path) -> None:
+    # contextTokens 64: the prompt window moves a line per line written, so the lines
+    # after the suggestion would start the prompt elsewhere; reading it would cost a
+    # whole prompt read now and another one when the user does not accept.
+    long_file = "".join(f"value_{i} = {i} * {i} + {i}\n" for i in range(60)) + PROMPT
+    raw = _server(
+        scripted_model_dir, maxNewTokens=8, contextTokens=64, inline={"speculative": True}
+    )
+    try:
+        document = {"uri": OTHER, "languageId": "python", "version": 1, "text": long_file}
+        raw.notify("textDocument/didOpen", {"textDocument": document})
+        params = {**_params(62, 0, kind=1), "textDocument": {"uri": OTHER}}
+        shown = raw.request("textDocument/inlineCompletion", params, 60)
+        assert _texts(shown)
+        assert _idle(raw)["speculative"]["started"] == 0
+        # A short file (the window does not move): speculated as usual.
+        raw.request("textDocument/inlineCompletion", _params(2, 0, kind=1), 60)
+        assert _idle(raw)["speculative"]["started"] == 1
+    finally:
+        raw.close()

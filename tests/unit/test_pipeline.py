@@ -6,9 +6,10 @@ from pathlib import Path
 
 from lsp_codegen.config import Settings
 from lsp_codegen.context.insertion import locate_insertion
-from lsp_codegen.engine.base import CancelToken
+from lsp_codegen.context.types import Insertion, Mode
+from lsp_codegen.engine.base import CancelToken, CandidateUpdate
 from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
-from lsp_codegen.pipeline import generate
+from lsp_codegen.pipeline import Collected, generate, rank_so_far
 
 SOURCE = "def f(x):\n    "
 
@@ -21,7 +22,7 @@ async def test_a_block_cut_by_the_token_budget_keeps_whole_lines(endless_model_d
     settings = Settings(num_candidates=2, max_new_tokens=8)
     result = await generate(engine, insertion, settings, CancelToken())
     assert result.candidates == []
-    assert result.prompt.text.endswith(SOURCE)
+    assert result.prompt is not None and result.prompt.text.endswith(SOURCE)
 
 
 async def test_line_mode_keeps_the_partial_line(endless_model_dir: Path) -> None:
@@ -34,3 +35,30 @@ async def test_line_mode_keeps_the_partial_line(endless_model_dir: Path) -> None
     # Three identical candidates are one after de-duplication.
     assert [c.text for c in result.candidates] == ["xxxxxx"]
     assert result.candidates[0].evidence["tokens"] == 6
+
+
+def _streamed(text: str, finish: str | None) -> Collected:
+    collected = Collected()
+    for piece in text.split(" "):
+        collected.add(CandidateUpdate(0, piece + " ", -0.1))
+    if finish is not None:
+        collected.add(CandidateUpdate(0, "", -0.1, done=True, finish_reason=finish))
+    return collected
+
+
+def test_ranked_so_far_a_block_shows_its_whole_lines() -> None:
+    prefix = "def f(s):\n"
+    block = Insertion(len(prefix), Mode.BLOCK, "    ", prefix, "\n", "python")
+    result = rank_so_far({0: _streamed("    a = 1\n    b = (2,", None)}, block, "m", 0.1)
+    assert [c.text for c in result.candidates] == ["    a = 1"]
+
+
+def test_ranked_so_far_an_unfinished_line_counts_only_alone() -> None:
+    prefix = "def f(s):\n    words "
+    line = Insertion(len(prefix), Mode.LINE, "", prefix, "\n", "python")
+    running = _streamed("= s.split() if (", None)
+    alone = rank_so_far({0: running}, line, "m", 0.1)
+    assert [c.text for c in alone.candidates] == ["= s.split()"]  # as far as it parses
+    finished = _streamed("= []", "stop")
+    both = rank_so_far({0: running, 1: finished}, line, "m", 0.1)
+    assert [c.text.strip() for c in both.candidates] == ["= []"]
