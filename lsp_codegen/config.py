@@ -149,10 +149,10 @@ class InlineSettings:
     enabled: bool = _setting(True, "enabled", _flag())
     # Longest an inline or completion request may generate; then whole lines are shown.
     max_time_ms: int = _setting(5000, "maxTimeMs", _integer(100, 600000))
-    # An inline request sent while the user types answers after this long with the
-    # whole lines written so far (at the first one after it), and the generation goes
-    # on for the rest, which typing into or accepting the suggestion joins. 0 = wait.
-    answer_ms: int = _setting(400, "answerMs", _integer(0, 600000))
+    # An inline request sent while the user types answers this long after it arrived
+    # with the whole lines written so far (at the first one after it), and the generation
+    # goes on for the rest, which typing into or accepting the suggestion joins. 0 = wait.
+    answer_ms: int = _setting(300, "answerMs", _integer(0, 600000))
     # After a suggestion is shown, generate the lines that follow accepting it (on:
     # bench/latency.py measured Enter -> next suggestion 3.3-5.4 s -> 2 ms on a CPU).
     speculative: bool = _setting(True, "speculative", _flag())

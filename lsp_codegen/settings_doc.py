@@ -63,10 +63,10 @@ MEANINGS: Mapping[str, str] = {
     ),
     "inline.enabled": "answer `textDocument/inlineCompletion`",
     "inline.answerMs": (
-        "an inline request sent while the user types answers after this long with the whole "
-        "lines written so far (at the first one after it); the generation goes on for the "
-        "rest, which typing into or accepting the suggestion joins; `0` waits for the "
-        "candidates to finish"
+        "an inline request sent while the user types answers this long after it arrived, "
+        "with the whole lines written so far (at the first one after it); the generation "
+        "goes on for the rest, which typing into or accepting the suggestion joins; `0` "
+        "waits for the candidates to finish"
     ),
     "inline.maxTimeMs": (
         "time budget of an inline or completion request; then the whole lines generated so "

@@ -31,7 +31,7 @@ DEFAULT_WIRE = {
     "inline": {
         "enabled": True,
         "maxTimeMs": 5000,
-        "answerMs": 400,
+        "answerMs": 300,
         "speculative": True,
         "numCandidates": 0,
     },
@@ -202,7 +202,7 @@ def test_inline_not_an_object() -> None:
     assert messages == [
         "lsp-codegen: setting `inline` = false is invalid "
         '(expected an object like {"enabled": true}); '
-        'using {"enabled": true, "maxTimeMs": 5000, "answerMs": 400, "sp...'
+        'using {"enabled": true, "maxTimeMs": 5000, "answerMs": 300, "sp...'
     ]
 
 

@@ -36,6 +36,7 @@ def register(server: CodegenServer) -> None:
         if not ls.settings.inline.enabled:
             return None
         uri = params.text_document.uri
+        received = time.monotonic()
         with ls.latest_requests.claim("inline", uri):
             document = ls.document(uri)
             offset = to_offset(document, params.position, ls.encoding)
@@ -48,7 +49,8 @@ def register(server: CodegenServer) -> None:
                 await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
             started = time.monotonic()
             typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
-            generated, ended = await _generate(ls, document, offset, typing=typing)
+            answer_at = received + ls.settings.inline.answer_ms / 1000 if typing else None
+            generated, ended = await _generate(ls, document, offset, answer_at)
             ls.rhythm.answered(time.monotonic() - started)
         if generated is None:
             return types.InlineCompletionList(items=[])
@@ -93,22 +95,24 @@ async def _from_pending(
 
 
 async def _generate(
-    ls: CodegenServer, document: Document, offset: int, *, typing: bool
+    ls: CodegenServer, document: Document, offset: int, answer_at: float | None
 ) -> tuple[Generated | None, bool]:
     """Generate at `offset` as the document's pending generation (which newer requests
-    for the same text plus typed characters may join); None when stale. While the user
-    types, answer after `inline.answerMs` with the whole lines written by then; the
-    flag is False when the generation goes on after this answer."""
+    for the same text plus typed characters may join); None when stale. `answer_at`
+    (a request sent while the user types, `inline.answerMs` after it arrived): answer
+    then with the whole lines written by then; the flag is False when the generation
+    goes on after this answer."""
     insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
+    typing = answer_at is not None
     pending = ls.pending.start(
         document,
         insertion,
         lambda on_update: compute(ls, document, insertion, on_update=on_update, typing=typing),
     )
-    answer_ms = ls.settings.inline.answer_ms
-    if not typing or not answer_ms:
+    if answer_at is None or not ls.settings.inline.answer_ms:
         return current(ls, await pending.result()), True
-    generated, ended = await pending.answer_by(answer_ms / 1000, lambda p: _so_far(ls, p))
+    seconds = answer_at - time.monotonic()
+    generated, ended = await pending.answer_by(seconds, lambda p: _so_far(ls, p))
     return current(ls, generated), ended
 
 
