@@ -12,8 +12,9 @@ pauses answered with non-empty text within 1 s and within --pause seconds, and t
 last key -> answer latency p50/p95 over the pauses answered.
 
 With --baseline COMMIT the same session also runs the server as it was at COMMIT
-(checked out with `git worktree` into a temporary folder and put first on
-PYTHONPATH), in the same run, alternating, so both see the same machine.
+(checked out with `git worktree` into a temporary folder, the server started there with
+it on PYTHONPATH: the working directory comes first on sys.path, before the editable
+install), in the same run, alternating, so both see the same machine.
 """
 
 from __future__ import annotations
@@ -137,8 +138,8 @@ def _has_text(answer: dict[str, Any]) -> bool:
 
 def _server(engine: str, python_path: Path | None, settings: dict[str, Any]) -> RawServer:
     command = SERVE
-    if python_path is not None:
-        command = ["env", f"PYTHONPATH={python_path}", *SERVE]
+    if python_path is not None:  # run from there: the working directory comes first on sys.path
+        command = ["env", "-C", str(python_path), f"PYTHONPATH={python_path}", *SERVE]
     raw = RawServer(command=command)
     raw.initialize({"engine": engine, **settings})
     raw.wait_ready(600)

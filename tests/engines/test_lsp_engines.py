@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import asyncio
 from typing import Any
 
@@ -11,34 +10,15 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from tests.engines.helpers import OPTIONS, SOURCE, URI, inline_and_actions
 from tests.engines.servers import ServerProcess, free_port
 from tests.lsp.helpers import (
     SERVER,
-    apply_text_edit,
     init_params,
     inline_params,
-    invoked_code_actions,
     open_document,
     wait_ready,
 )
-
-SOURCE = (
-    "# Return the sum of the squares of the numbers in xs.\n"
-    "def sum_of_squares(xs):\n"
-    "\n"
-    "\n"
-    "print(sum_of_squares([1, 2, 3]))\n"
-)
-URI = "file:///squares.py"
-# Greedy first candidate plus one sampled; a time limit a busy shared CPU cannot reach.
-OPTIONS = {
-    "model": "default",
-    "numCandidates": 2,
-    "maxNewTokens": 32,
-    "temperature": 0.7,
-    "maxTimeMs": 120000,
-    "inline": {"maxTimeMs": 120000},
-}
 
 
 @pytest_lsp.fixture(config=SERVER)
@@ -58,46 +38,34 @@ async def over_http(lsp_client: LanguageClient, served: ServerProcess):  # type:
     await lsp_client.shutdown_session()
 
 
-async def _inline_and_actions(client: LanguageClient, engine: str) -> None:
-    status = await wait_ready(client)
-    assert status["ready"], status
-    assert status["settings"]["engine"] == engine
-    open_document(client, URI, SOURCE)
-    inline = await client.text_document_inline_completion_async(inline_params(URI, 2, 0))
-    assert isinstance(inline, types.InlineCompletionList) and inline.items
-    actions = await invoked_code_actions(client, URI, SOURCE, 0)
-    ranked = [a for a in actions if isinstance(a, types.CodeAction) and "logp" in a.title]
-    assert ranked, [a.title for a in actions]  # candidates titled with their evidence
-    resolved = [await client.code_action_resolve_async(a) for a in ranked]
-    edits = [_edit(a) for a in resolved if a.edit is not None]
-    edited = [apply_text_edit(SOURCE, e) for e in edits if e is not None]
-    assert any(_parses(text) and "return" in text for text in edited), edited
-
-
-def _edit(action: types.CodeAction) -> types.TextEdit | None:
-    assert action.edit is not None
-    for change in action.edit.document_changes or []:
-        if isinstance(change, types.TextDocumentEdit):
-            edit = change.edits[0]
-            assert isinstance(edit, types.TextEdit)
-            return edit
-    return None
-
-
-def _parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except SyntaxError:
-        return False
-    return True
-
-
 async def test_llamacpp_engine_end_to_end(in_process: LanguageClient) -> None:
-    await _inline_and_actions(in_process, "llamacpp")
+    await inline_and_actions(in_process, "llamacpp")
 
 
 async def test_remote_engine_end_to_end(over_http: LanguageClient) -> None:
-    await _inline_and_actions(over_http, "remote")
+    await inline_and_actions(over_http, "remote")
+
+
+# The spot where, before token healing and batched candidates, the user saw nothing: a
+# trailing space after `words`, and the one candidate continued the word (`1 = []`).
+WORDS = "def words_reversed(s):\n    words "
+WORDS_URI = "file:///words.py"
+
+
+async def test_a_trailing_space_now_gets_a_suggestion(in_process: LanguageClient) -> None:
+    status = await wait_ready(in_process)
+    assert status["ready"], status
+    open_document(in_process, WORDS_URI, WORDS)
+    typing = types.InlineCompletionTriggerKind.Automatic
+    answer = await in_process.text_document_inline_completion_async(
+        inline_params(WORDS_URI, 1, len("    words "), trigger=typing)
+    )
+    assert isinstance(answer, types.InlineCompletionList)
+    texts = [item.insert_text for item in answer.items]
+    assert texts and all(isinstance(text, str) and text for text in texts), texts
+    # Each continues after the space with what follows a name (`= s.split()`), not the
+    # name itself (`1 = []`, `words1`).
+    assert not any(str(text)[0].isalnum() for text in texts), texts
 
 
 @pytest_lsp.fixture(config=SERVER)

@@ -20,9 +20,8 @@ from pytest_lsp import LanguageClient
 
 from lsp_codegen.engine.base import GenerationRequest
 from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
-from tests.engines.helpers import collect, remote, text_of
+from tests.engines.helpers import OPTIONS, collect, inline_and_actions, remote, text_of
 from tests.engines.servers import ServerProcess, free_port, llama_server
-from tests.engines.test_lsp_engines import OPTIONS, _inline_and_actions
 from tests.lsp.helpers import SERVER, init_params
 
 PROMPT = "def add(a, b):\n    return"
@@ -98,5 +97,5 @@ async def over_refusing(lsp_client: LanguageClient, refusing: ServerProcess):  #
 
 
 async def test_lsp_answers_when_logprobs_are_refused(over_refusing: LanguageClient) -> None:
-    await _inline_and_actions(over_refusing, "remote")
+    await inline_and_actions(over_refusing, "remote")
     assert not any("logprob" in m.message for m in over_refusing.messages)
