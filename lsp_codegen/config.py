@@ -157,7 +157,7 @@ class InlineSettings:
     # bench/latency.py measured Enter -> next suggestion 3.3-5.4 s -> 2 ms on a CPU).
     speculative: bool = _setting(True, "speculative", _flag())
     # Candidates of an inline request the editor sent while the user types; 0 = all
-    # (`numCandidates`) where the engine decodes them together, else 1.
+    # (`numCandidates`): every engine decodes a request's candidates together.
     num_candidates: int = _setting(0, "numCandidates", _integer(0, 16))
 
 

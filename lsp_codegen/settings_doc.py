@@ -81,8 +81,8 @@ MEANINGS: Mapping[str, str] = {
     ),
     "inline.numCandidates": (
         "candidates of an inline request the editor sends while the user types (a manual "
-        "trigger gets `numCandidates`); `0`: `numCandidates` on engines that decode candidates "
-        "together (transformers, remote), `1` on llama.cpp, which decodes them one after another"
+        "trigger gets `numCandidates`); `0`: `numCandidates` (every engine decodes a "
+        "request's candidates together)"
     ),
     "python.interpreter": (
         'the Python that runs candidates and examples; `""`: the workspace\'s `.venv`/`venv`, '

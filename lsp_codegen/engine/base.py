@@ -57,9 +57,6 @@ class EngineInfo:
     context_length: int
     fim: str | None  # FIM family name, None when the model has no FIM tokens
     engine: str = "local"
-    # False when candidates are decoded one after another (N candidates cost N times
-    # one): as-you-type requests then ask for one (see `inline.numCandidates`).
-    candidates_together: bool = True
 
 
 class CancelToken:

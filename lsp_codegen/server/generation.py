@@ -82,7 +82,7 @@ async def compute(
     extra = other_files_context(server, document)
     try:
         if progress is None:
-            settings = _as_you_type(server, engine, typing=typing)
+            settings = _as_you_type(server, typing=typing)
             result = await generate(engine, insertion, settings, cancel, on_update, extra=extra)
         else:
             result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
@@ -132,20 +132,19 @@ def other_files_context(server: CodegenServer, document: Document) -> list[str]:
     return other_file_snippets(server.documents, document, limit) if limit else []
 
 
-def _as_you_type(server: CodegenServer, engine: Engine, *, typing: bool) -> Settings:
+def _as_you_type(server: CodegenServer, *, typing: bool) -> Settings:
     """The settings with inline's time budget (a suggestion is late long before 30 s) and,
     while the user types, `inline.numCandidates`."""
-    together = engine.info().candidates_together
-    return _request_settings(server.settings, typing and not together, typing)
+    return _request_settings(server.settings, typing)
 
 
 @functools.lru_cache(maxsize=8)
-def _request_settings(settings: Settings, one_at_a_time: bool, typing: bool) -> Settings:
+def _request_settings(settings: Settings, typing: bool) -> Settings:
     # Cached: settings change rarely, requests come with every keystroke.
     budget = min(settings.max_time_ms, settings.inline.max_time_ms)
     count = settings.num_candidates
-    if typing:
-        count = settings.inline.num_candidates or (1 if one_at_a_time else count)
+    if typing and settings.inline.num_candidates:
+        count = settings.inline.num_candidates
     return dataclasses.replace(settings, max_time_ms=budget, num_candidates=count)
 
 

@@ -196,7 +196,6 @@ def _info(llm: Any, model: str, path: Path) -> EngineInfo:
         context_length=MAX_CONTEXT,
         fim=None,
         engine="llamacpp",
-        candidates_together=True,  # one batch per step (llamacpp.decode)
     )
 
 
