@@ -104,6 +104,33 @@ def _report(ways: list[Batched], tokens: int, repeats: int) -> None:
     print(f"  raw 4 in a row wall / engine N=4     {raw_wall:5.2f}x")
 
 
+def step_costs(llama: Any, prompt: str, repeats: int = 15) -> None:
+    """What one llama.cpp decode step costs by the rows in its batch (why four candidates
+    are not the price of one on a CPU): median ms over `repeats` steps after the prompt."""
+    sequences = llama._setup.sequences
+    ids = llama._llm.tokenize(prompt.encode(), add_bos=True, special=True)
+    cases = {
+        "1 row": ([0], False),
+        "4 rows, logits of 1": ([0, 1, 2, 3], True),
+        "4 rows": ([0, 1, 2, 3], False),
+        "8 rows": (list(range(8)), False),
+    }
+    print("\nllama.cpp decode step by batch rows (median of", repeats, "steps)")
+    for label, (seqs, last_only) in cases.items():
+        times = []
+        for _ in range(repeats):
+            sequences.read_prompt(ids)
+            rows = [0]
+            while len(rows) < len(seqs):
+                rows.append(sequences.copy(0, set(rows)))
+            entries = [(100, len(ids), seq) for seq in rows]
+            started = time.perf_counter()
+            sequences._fill(entries, last_only=last_only)
+            sequences._decode()
+            times.append(time.perf_counter() - started)
+        print(f"  {label:<22} {statistics.median(times) * 1000:6.1f} ms")
+
+
 def _spread(values: list[float], digits: int) -> str:
     if not values:
         return "-"

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from batched import compare_batched  # bench/batched.py, beside this script
+from batched import compare_batched, step_costs  # bench/batched.py, beside this script
 from rounds import interleaved
 
 from lsp_codegen.config import parse_settings
@@ -187,6 +187,7 @@ def compare(prompt: str, tokens: int, repeats: int, model: str = "default") -> N
     try:
         interleaved(variants, prompt, tokens, repeats)
         compare_batched(llama, prompt, tokens, repeats)
+        step_costs(llama, prompt)
     finally:
         server.terminate()
         server.wait(timeout=10)
