@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from lsp_codegen.engine.base import CancelToken, CandidateUpdate
+from lsp_codegen.engine.base import CancelToken, CandidateUpdate, EngineStats
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +16,23 @@ Emit = Callable[[CandidateUpdate], None]
 Job = Callable[[Emit], None]
 
 _END = object()
+
+
+def counted(stats: EngineStats, cancel: CancelToken, job: Job) -> Job:
+    """`job`, counted in `stats`: a generation, active while it runs, and the decode steps
+    it ran after `cancel` was set."""
+
+    def run(emit: Emit) -> None:
+        stats.generations += 1
+        stats.active += 1
+        try:
+            job(emit)
+        finally:
+            stats.active -= 1
+            if cancel.cancelled:
+                stats.steps_after_cancel.append(cancel.steps_after)
+
+    return run
 
 
 async def stream_on_worker(

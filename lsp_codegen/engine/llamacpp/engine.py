@@ -28,7 +28,7 @@ from lsp_codegen.engine.healing import LazyVocabulary
 from lsp_codegen.engine.llamacpp.decode import LlamaSetup, run_candidates, token_texts
 from lsp_codegen.engine.llamacpp.sequences import SequenceCache
 from lsp_codegen.engine.names import display_name
-from lsp_codegen.engine.threaded import Emit, stream_on_worker
+from lsp_codegen.engine.threaded import Emit, counted, stream_on_worker
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +89,9 @@ class LlamaCppEngine(EngineBase):
         """Stream updates for all candidates; stops at the next token once `cancel` is set."""
 
         def job(emit: Emit) -> None:
-            self._stats.generations += 1
-            self._stats.active += 1
-            try:
-                run_candidates(self._setup, request, cancel, emit)
-            finally:
-                self._stats.active -= 1
-                if cancel.cancelled:
-                    self._stats.steps_after_cancel.append(cancel.steps_after)
+            run_candidates(self._setup, request, cancel, emit)
 
-        return stream_on_worker(self._worker, job, cancel)
+        return stream_on_worker(self._worker, counted(self._stats, cancel, job), cancel)
 
     def close(self) -> None:
         """Stop the worker and free the model once the running generation ends.

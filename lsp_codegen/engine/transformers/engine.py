@@ -16,7 +16,7 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
 )
 from lsp_codegen.engine.healing import LazyVocabulary
-from lsp_codegen.engine.threaded import Emit, stream_on_worker
+from lsp_codegen.engine.threaded import Emit, counted, stream_on_worker
 from lsp_codegen.engine.transformers.decode import DecodeSetup, run_decode
 from lsp_codegen.engine.transformers.detokenize import token_texts
 from lsp_codegen.engine.transformers.output_head import install_decode_head
@@ -73,19 +73,9 @@ class LocalEngine(EngineBase):
         """
 
         def job(emit: Emit) -> None:
-            self._run(request, cancel, emit)
-
-        return stream_on_worker(self._worker, job, cancel)
-
-    def _run(self, request: GenerationRequest, cancel: CancelToken, emit: Emit) -> None:
-        self._stats.generations += 1
-        self._stats.active += 1
-        try:
             run_decode(self._setup, request, cancel, emit)
-        finally:
-            self._stats.active -= 1
-            if cancel.cancelled:
-                self._stats.steps_after_cancel.append(cancel.steps_after)
+
+        return stream_on_worker(self._worker, counted(self._stats, cancel, job), cancel)
 
     def close(self) -> None:
         """Stop the worker; running generations should be cancelled first."""
