@@ -74,6 +74,20 @@ class RawServer:
         self.request("initialize", params, timeout=60)
         self.notify("initialized", {})
 
+    def inline_items(
+        self, uri: str, line: int, character: int, kind: int, timeout: float = 120
+    ) -> list[dict[str, Any]]:
+        """An inline completion request's items (kind 1: invoked, 2: automatic)."""
+        params = {
+            "textDocument": {"uri": uri},
+            "position": {"line": line, "character": character},
+            "context": {"triggerKind": kind},
+        }
+        items: list[dict[str, Any]] = self.request(
+            "textDocument/inlineCompletion", params, timeout
+        )["result"]["items"]
+        return items
+
     def alive_check(self, timeout: float = 1.0) -> dict[str, Any]:
         """A valid request (engine status) answered within `timeout`: the server still works."""
         params = {"command": "lsp-codegen.engineStatus", "arguments": []}

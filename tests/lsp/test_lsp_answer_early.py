@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -39,17 +38,6 @@ def early(scripted_model_dir: Path) -> Iterator[RawServer]:
     server.close()
 
 
-def _inline(raw: RawServer, line: int, character: int, kind: int) -> list[dict[str, Any]]:
-    params = {
-        "textDocument": {"uri": URI},
-        "position": {"line": line, "character": character},
-        "context": {"triggerKind": kind},
-    }
-    answer = raw.request("textDocument/inlineCompletion", params, 120)
-    items: list[dict[str, Any]] = answer["result"]["items"]
-    return items
-
-
 def _accept(raw: RawServer, text: str) -> tuple[int, int]:
     """Type `text` at the start of line 1 (version 2); the cursor after it."""
     at = {"line": 1, "character": 0}
@@ -65,7 +53,7 @@ def _accept(raw: RawServer, text: str) -> tuple[int, int]:
 
 
 def test_a_typing_request_answers_with_the_lines_so_far(early: RawServer) -> None:
-    shown = _inline(early, 1, 0, AUTOMATIC)
+    shown = early.inline_items(URI, 1, 0, AUTOMATIC)
     status = early.wait_ready()
     assert status["active"] == 1  # the generation goes on after the answer
     (item,) = shown
@@ -76,10 +64,10 @@ def test_a_typing_request_answers_with_the_lines_so_far(early: RawServer) -> Non
 
 
 def test_accepting_the_early_answer_joins_the_generation(early: RawServer) -> None:
-    first = _inline(early, 1, 0, AUTOMATIC)[0]["insertText"]
+    first = early.inline_items(URI, 1, 0, AUTOMATIC)[0]["insertText"]
     before = early.wait_ready()
     line, character = _accept(early, first)
-    rest = _inline(early, line, character, AUTOMATIC)
+    rest = early.inline_items(URI, line, character, AUTOMATIC)
     after = early.wait_ready()
     # The request joined the generation that was still writing: no new one started.
     assert after["generations"] == before["generations"]
@@ -90,7 +78,7 @@ def test_accepting_the_early_answer_joins_the_generation(early: RawServer) -> No
 def test_a_manual_request_waits_for_the_candidates(scripted_model_dir: Path) -> None:
     server = _server(scripted_model_dir, answer_ms=100)
     try:
-        (item,) = _inline(server, 1, 0, INVOKED)
+        (item,) = server.inline_items(URI, 1, 0, INVOKED)
         assert server.wait_ready()["active"] == 0  # it answered once the block was done
         assert item["insertText"].count("return 1") > 1
     finally:

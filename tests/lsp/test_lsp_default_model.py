@@ -12,6 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from tests.engines.helpers import SOURCE
 from tests.lsp.helpers import (
     SERVER,
     apply_text_edit,
@@ -22,14 +23,6 @@ from tests.lsp.helpers import (
 )
 
 pytestmark = pytest.mark.default_model
-
-SOURCE = (
-    "# Return the sum of the squares of the numbers in xs.\n"
-    "def sum_of_squares(xs):\n"
-    "\n"
-    "\n"
-    "print(sum_of_squares([1, 2, 3]))\n"
-)
 
 
 @pytest_lsp.fixture(config=SERVER)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,18 +26,6 @@ def raw(scripted_model_dir: Path) -> Iterator[RawServer]:
     server.close()
 
 
-def _inline(raw: RawServer, line: int, character: int, kind: int) -> list[dict[str, Any]]:
-    params = {
-        "textDocument": {"uri": URI},
-        "position": {"line": line, "character": character},
-        "context": {"triggerKind": kind},
-    }
-    items: list[dict[str, Any]] = raw.request("textDocument/inlineCompletion", params, 60)[
-        "result"
-    ]["items"]
-    return items
-
-
 def _type(raw: RawServer, version: int, line: int, character: int, text: str) -> None:
     at = {"line": line, "character": character}
     raw.notify(
@@ -55,12 +42,12 @@ def _generations(raw: RawServer) -> int:
 
 
 def test_typing_into_the_suggestion_answers_from_it(raw: RawServer) -> None:
-    shown = _inline(raw, 2, 0, kind=1)
+    shown = raw.inline_items(URI, 2, 0, kind=1)
     full = shown[0]["insertText"]
     assert full.startswith("    return")
     before = _generations(raw)
     _type(raw, 2, 2, 0, "    re")
-    items = _inline(raw, 2, 6, kind=2)
+    items = raw.inline_items(URI, 2, 6, kind=2)
     assert items[0]["insertText"] == full[len("    re") :]
     assert items[0]["range"]["start"] == {"line": 2, "character": 6}
     assert items[0]["command"]["arguments"][0]["version"] == 2
@@ -70,8 +57,8 @@ def test_typing_into_the_suggestion_answers_from_it(raw: RawServer) -> None:
 
 
 def test_typing_something_else_generates_again(raw: RawServer) -> None:
-    _inline(raw, 2, 0, kind=1)
+    raw.inline_items(URI, 2, 0, kind=1)
     before = _generations(raw)
     _type(raw, 2, 2, 0, "    zz")
-    _inline(raw, 2, 6, kind=1)
+    raw.inline_items(URI, 2, 6, kind=1)
     assert _generations(raw) == before + 1

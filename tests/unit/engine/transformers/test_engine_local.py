@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
+from lsp_codegen.engine.base import CancelToken, GenerationRequest
 from lsp_codegen.engine.transformers.engine import LocalEngine
 from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
+from tests.engines.helpers import collect, text_of
 
 
 def _load(model_dir: Path) -> LocalEngine:
@@ -26,29 +27,14 @@ def tiny(tiny_model_dir: Path) -> LocalEngine:
     return _load(tiny_model_dir)
 
 
-async def _collect(
-    engine: LocalEngine, request: GenerationRequest, cancel: CancelToken | None = None
-) -> dict[int, list[CandidateUpdate]]:
-    updates: dict[int, list[CandidateUpdate]] = {}
-    async for update in engine.stream(request, cancel or CancelToken()):
-        updates.setdefault(update.index, []).append(update)
-    return updates
-
-
-def _text(updates: list[CandidateUpdate]) -> str:
-    text = "".join(u.delta for u in updates)
-    end = updates[-1].text_end
-    return text if end is None else text[:end]
-
-
 async def test_n_candidates_share_one_prefill_and_one_batch(endless: LocalEngine) -> None:
     before = endless.stats.decode_steps
     # Not healed: the first token would write the prompt's trailing space again.
     request = GenerationRequest(prompt="y = ", num_candidates=4, max_new_tokens=12, heal=False)
-    updates = await _collect(endless, request)
+    updates = await collect(endless, request)
     assert sorted(updates) == [0, 1, 2, 3]
     for candidate in updates.values():
-        assert _text(candidate) == "x" * 12
+        assert text_of(candidate) == "x" * 12
         assert candidate[-1].done and candidate[-1].finish_reason == "length"
         assert all(u.logprob <= 0.0 for u in candidate)
     # One prefill + 11 batched steps, whatever N is: 12 forward passes, not 48.
@@ -59,8 +45,8 @@ async def test_stop_string_and_stop_rule_end_a_candidate(endless: LocalEngine) -
     by_string = GenerationRequest(
         prompt="y = ", num_candidates=1, max_new_tokens=50, stop=("xxxx",)
     )
-    (updates,) = (await _collect(endless, by_string)).values()
-    assert updates[-1].finish_reason == "stop" and _text(updates) == ""
+    (updates,) = (await collect(endless, by_string)).values()
+    assert updates[-1].finish_reason == "stop" and text_of(updates) == ""
     by_rule = GenerationRequest(
         prompt="y = ",
         num_candidates=2,
@@ -68,8 +54,8 @@ async def test_stop_string_and_stop_rule_end_a_candidate(endless: LocalEngine) -
         stop_rule=lambda text: 5 if len(text) >= 7 else None,
         heal=False,  # counts tokens: healing would spend one writing the trailing space
     )
-    for updates in (await _collect(endless, by_rule)).values():
-        assert updates[-1].finish_reason == "stop" and _text(updates) == "xxxxx"
+    for updates in (await collect(endless, by_rule)).values():
+        assert updates[-1].finish_reason == "stop" and text_of(updates) == "xxxxx"
         assert len(updates) == 7  # decoding ended as soon as the rule fired
 
 
@@ -115,7 +101,7 @@ async def test_time_budget_ends_generation(endless: LocalEngine) -> None:
     request = GenerationRequest(
         prompt="y = ", num_candidates=1, max_new_tokens=3000, max_time_s=0.0
     )
-    (updates,) = (await _collect(endless, request)).values()
+    (updates,) = (await collect(endless, request)).values()
     assert updates[-1].finish_reason == "time"
 
 
@@ -123,8 +109,8 @@ async def test_sampled_candidates_differ_from_the_greedy_one(tiny: LocalEngine) 
     request = GenerationRequest(
         prompt="def add(a, b):\n", num_candidates=3, max_new_tokens=40, temperature=1.5, seed=1
     )
-    updates = await _collect(tiny, request)
-    texts = {_text(candidate) for candidate in updates.values()}
+    updates = await collect(tiny, request)
+    texts = {text_of(candidate) for candidate in updates.values()}
     assert all(candidate[-1].done for candidate in updates.values())
     assert len(texts) == 3
 
@@ -145,7 +131,7 @@ async def test_a_model_failure_reaches_the_caller_and_the_engine_recovers(
     monkeypatch.setattr(model, "forward", failing_forward)
     request = GenerationRequest(prompt="x", num_candidates=2, max_new_tokens=10)
     with pytest.raises(RuntimeError, match="simulated out of memory"):
-        await _collect(tiny, request)
+        await collect(tiny, request)
     assert tiny.stats.active == 0
     monkeypatch.setattr(model, "forward", original)
-    assert len(await _collect(tiny, request)) == 2
+    assert len(await collect(tiny, request)) == 2
