@@ -22,6 +22,7 @@ def test_plugin_in_headless_neovim(two_answer_model_dir: Path) -> None:
     output = run(command, REPO, env, timeout=300)
     for step in (
         "native accepted",
+        "a stale inline item is not applied",
         "extmark accepted",
         "code actions offered",
         ":LspCodegenGenerate wrote",

@@ -92,6 +92,21 @@ local function check_inline(bufnr, namespace, label)
   log(label .. ' accepted: ' .. vim.inspect(body))
 end
 
+--- A built-in inline item applies only while what was typed since is the start of it.
+local function check_stale_item(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { 'def f(s):', '    words ' })
+  vim.api.nvim_win_set_cursor(0, { 2, 0 })
+  vim.api.nvim_feedkeys('A', 'n', false) -- insert mode at the end of the line, as when typing
+  wait_for('insert mode', function() return vim.api.nvim_get_mode().mode == 'i' end, 5000)
+  local asked_at = vim.range(1, 4, 1, 4) -- the item was asked for before `words ` was typed
+  require('lsp_codegen').apply_if_current({ insert_text = '"""', range = asked_at })
+  check(lines(bufnr)[2] == '    words ', 'a stale item is not applied, got ' .. lines(bufnr)[2])
+  require('lsp_codegen').apply_if_current({ insert_text = 'words = s.split()', range = asked_at })
+  check(lines(bufnr)[2] == '    words = s.split()', 'a current one is, got ' .. lines(bufnr)[2])
+  leave_insert()
+  log('a stale inline item is not applied, a current one is')
+end
+
 --- The code actions keymap lists every candidate; choosing the best writes `return 1`.
 local function check_code_actions(bufnr)
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
@@ -159,6 +174,7 @@ local function main()
   log('server attached, model ready (Neovim ' .. tostring(vim.version()) .. ')')
   check(plugin.inline_mode() == 'native', 'Neovim 0.12 uses its built-in inline completion')
   check_inline(first, vim.api.nvim_get_namespaces()['nvim.lsp.inline_completion'], 'native')
+  check_stale_item(first)
   plugin.config.inline = 'ghost' -- the fallback for Neovim < 0.12, on the next buffer
   check_inline(open_prompt(dir, 'ghost.py'), require('lsp_codegen.ghost').namespace, 'extmark')
   check_code_actions(open_prompt(dir, 'actions.py'))

@@ -74,10 +74,37 @@ function M.client(bufnr)
   return vim.lsp.get_clients({ bufnr = bufnr or 0, name = M.name })[1]
 end
 
+--- Apply a built-in inline item only while the text typed since it was asked for is the
+--- start of it. Neovim shows an item until the next answer arrives and applies it where it
+--- was asked: after other typing that would put it in the wrong place (`"""words`).
+--- @param item vim.lsp.inline_completion.Item
+function M.apply_if_current(item)
+  local text, range = item.insert_text, item.range
+  if type(text) ~= 'string' then
+    return vim.snippet.expand(text.value)
+  end
+  if not range then
+    return vim.api.nvim_paste(text, false, -1)
+  end
+  local row, col = range.start.row, range.start.col
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  if cursor[1] - 1 ~= row or cursor[2] < col then
+    return -- the cursor left the line it was asked on: stale
+  end
+  local typed = vim.api.nvim_buf_get_text(0, row, col, row, cursor[2], {})[1]
+  if text:sub(1, #typed) ~= typed then
+    return -- typed since, and not what it suggests: stale, nothing is inserted
+  end
+  local lines = vim.split(text, '\n', { plain = true })
+  vim.api.nvim_buf_set_text(0, row, col, row, math.max(range.end_.col, cursor[2]), lines)
+  local last = #lines == 1 and col + #lines[1] or #lines[#lines]
+  vim.api.nvim_win_set_cursor(0, { row + #lines, last })
+end
+
 --- Accept the shown inline suggestion; false when there is none.
 function M.accept()
   if M.inline_mode() == 'native' then
-    return vim.lsp.inline_completion.get()
+    return vim.lsp.inline_completion.get({ on_accept = M.apply_if_current })
   end
   return require('lsp_codegen.ghost').accept(vim.api.nvim_get_current_buf())
 end
