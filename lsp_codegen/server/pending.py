@@ -48,9 +48,8 @@ class Pending:
     insertion: Insertion
     speculative: bool
     task: asyncio.Task[Generated] | None = None
-    streamed: dict[int, str] = field(default_factory=dict)  # candidate -> raw text so far
-    finished: set[int] = field(default_factory=set)
-    collected: dict[int, Collected] = field(default_factory=dict)  # tokens, for rank_so_far
+    collected: dict[int, Collected] = field(default_factory=dict)  # candidate -> its tokens
+    updates: int = 0  # updates streamed so far: answer_by ranks again only after new ones
     waiters: int = 0
     abandoned: bool = False  # cancelled: nobody may join it any more
     answered_early: bool = False  # its request answered before it ended (answer_by)
@@ -58,19 +57,18 @@ class Pending:
 
     def on_update(self, update: CandidateUpdate) -> None:
         """Record a streamed piece of a candidate."""
-        self.streamed[update.index] = self.streamed.get(update.index, "") + update.delta
         self.collected.setdefault(update.index, Collected()).add(update)
-        if update.done:
-            self.finished.add(update.index)
+        self.updates += 1
 
     def could_begin_with(self, typed: str) -> bool:
         """True while some candidate streamed so far may still start with `typed`."""
         if not typed:
             return True
         leading = self.insertion.leading
-        for index, text in self.streamed.items():
-            full = leading + text
-            if full.startswith(typed) or (index not in self.finished and typed.startswith(full)):
+        for candidate in self.collected.values():
+            full = leading + "".join(candidate.pieces)
+            running = candidate.finish is None
+            if full.startswith(typed) or (running and typed.startswith(full)):
                 return True
         return False
 
@@ -93,7 +91,7 @@ class Pending:
             self._leave()
 
     async def answer_by(
-        self, seconds: float, so_far: Callable[[Pending], Generated | None]
+        self, seconds: float, so_far: Callable[[Pending], Generated]
     ) -> tuple[Generated, bool]:
         """The result if the generation ends within `seconds`; else, at the first moment
         after that when `so_far` makes something to show of what streamed, that — and
@@ -101,17 +99,18 @@ class Pending:
         speculative one when another request needs the engine). The flag: it ended."""
         task, loop = self.task, asyncio.get_running_loop()
         assert task is not None
-        deadline = loop.time() + seconds
+        deadline, ranked_at = loop.time() + seconds, -1
         try:
             while not task.done():
                 if (left := deadline - loop.time()) > 0:
                     await asyncio.wait({task}, timeout=left)
                     continue
-                shown = so_far(self)
-                if shown is not None and shown.result.candidates:
-                    self.answered_early = self.speculative = True
-                    self.waiters -= 1  # without cancelling: it runs on for a joiner
-                    return shown, False
+                if self.updates != ranked_at:  # something new streamed since the last look
+                    ranked_at, shown = self.updates, so_far(self)
+                    if shown.result.candidates:
+                        self.answered_early = self.speculative = True
+                        self.waiters -= 1  # without cancelling: it runs on for a joiner
+                        return shown, False
                 await asyncio.wait({task}, timeout=_POLL_S)
         except asyncio.CancelledError:
             self._leave()
@@ -191,7 +190,7 @@ class PendingGenerations:
         typed = typed_since(pending.document, pending.insertion, document, offset)
         if typed is None or not pending.could_begin_with(typed):
             return None
-        if typed and not pending.streamed and not pending.speculative:
+        if typed and not pending.collected and not pending.speculative:
             return None  # nothing streamed to match yet: a prompt with `typed` is better
         pending.waiters += 1
         if pending.speculative and not pending.answered_early:
