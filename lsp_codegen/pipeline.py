@@ -168,6 +168,7 @@ async def generate(
     on_progress: OnProgress | None = None,
     lint: bool = False,
     extra: Sequence[str] = (),
+    only_if: Callable[[Prompt], bool] | None = None,
 ) -> GenerationResult:
     """Generate, post-process and rank candidates for `insertion`.
 
@@ -175,10 +176,13 @@ async def generate(
     with a `sandbox`, each shown candidate also runs the examples written in the
     prompt, and `lint` adds lint findings — both for explicit actions, where a
     user waits seconds, not for inline completion. `extra`: snippets from other
-    open files for the start of the prompt.
+    open files for the start of the prompt. `only_if`: generate only when it accepts the
+    prompt (else no candidates, and the engine is not asked).
     """
     started = time.monotonic()
     prompt = prepare_prompt(engine, insertion, settings, extra)
+    if only_if is not None and not only_if(prompt):
+        return GenerationResult([], prompt, time.monotonic() - started, engine.info().model)
     collected = await _collect(engine, make_request(prompt, settings), cancel, on_update)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
     ranking = await _rank(candidates, bounded_insertion(insertion), lint)

@@ -67,6 +67,14 @@ def _step_lines(budget: int) -> int:
     return max(1, min(MAX_STEP_LINES, budget // TOKENS_PER_STEP_LINE))
 
 
+def start_alike(first: Prompt, second: Prompt, chars: int = 512) -> bool:
+    """True when the two prompts start at the same place of the file: the same first
+    `chars` characters (as far as the shorter goes). A KV cache of one serves the other
+    only then: a prompt window that moved a step must be read whole."""
+    compared = min(len(first.text), len(second.text), chars)
+    return first.text[:compared] == second.text[:compared]
+
+
 def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens) -> str:
     """The snippets, in order, each cut to whole lines within its share of `budget`.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import Callable
 
 from lsprotocol import types
 
@@ -16,7 +17,7 @@ from lsp_codegen.config import Settings
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.context.neighbors import other_file_snippets
-from lsp_codegen.context.types import Insertion
+from lsp_codegen.context.types import Insertion, Prompt
 from lsp_codegen.engine.base import CancelToken, Engine, EngineError, EngineFault
 from lsp_codegen.pipeline import GenerationResult, OnUpdate, generate
 from lsp_codegen.server.app import CodegenServer
@@ -67,12 +68,14 @@ async def compute(
     on_update: OnUpdate | None = None,
     speculative: bool = False,
     typing: bool = False,
+    only_if: Callable[[Prompt], bool] | None = None,
 ) -> Generated:
     """Generate for `insertion` in `document`, current or not (see `run_generation`).
 
     A `speculative` generation runs only while no request the user waits for needs
     the engine; any other generation stops it first. `typing`: the editor asked
-    on its own while the user types (`inline.numCandidates` applies).
+    on its own while the user types (`inline.numCandidates` applies). `only_if`: see
+    `pipeline.generate` (as-you-type generations only).
     """
     if not speculative:
         server.pending.yield_engine()
@@ -83,7 +86,9 @@ async def compute(
     try:
         if progress is None:
             settings = _as_you_type(server, typing=typing)
-            result = await generate(engine, insertion, settings, cancel, on_update, extra=extra)
+            result = await generate(
+                engine, insertion, settings, cancel, on_update, extra=extra, only_if=only_if
+            )
         else:
             result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
     except EngineFault as fault:

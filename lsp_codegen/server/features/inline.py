@@ -9,20 +9,17 @@ from lsprotocol import types
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import locate_insertion, next_lines_insertion
-from lsp_codegen.context.types import Insertion
-from lsp_codegen.pipeline import prepare_prompt, rank_so_far
+from lsp_codegen.context.prompt import start_alike
+from lsp_codegen.context.types import Prompt
+from lsp_codegen.pipeline import rank_so_far
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.command_ids import accepted_command
-from lsp_codegen.server.generation import compute, current, other_files_context
+from lsp_codegen.server.generation import compute, current
 from lsp_codegen.server.inline_cache import Remainder
 from lsp_codegen.server.pending import Pending
 from lsp_codegen.server.positions import to_offset, to_position
 from lsp_codegen.server.results import Generated
 from lsp_codegen.server.usage import records_shown
-
-# Characters at the start of two prompts compared to tell whether they start at the same
-# place of the file.
-_WINDOW_START = 512
 
 
 def register(server: CodegenServer) -> None:
@@ -128,7 +125,8 @@ def _so_far(ls: CodegenServer, pending: Pending) -> Generated:
 def speculate(ls: CodegenServer, shown: Generated) -> None:
     """With `inline.speculative`, start generating what follows accepting `shown`'s best:
     the lines after it, shown at once after Tab and typed through after Enter."""
-    if not ls.settings.inline.speculative or not shown.result.candidates:
+    shown_prompt = shown.result.prompt
+    if not ls.settings.inline.speculative or not shown.result.candidates or shown_prompt is None:
         return
     before = shown.insertion
     accepted = before.leading + shown.result.candidates[0].text
@@ -137,29 +135,20 @@ def speculate(ls: CodegenServer, shown: Generated) -> None:
     insertion = next_lines_insertion(
         document.text, offset, document.language_id, document.line_index
     )
-    if _moves_the_window(ls, shown, document, insertion):
-        return
+
+    def only_if(prompt: Prompt) -> bool:
+        # Not when the prompt window of a long file would move (it moves in steps): that
+        # is a whole prompt read now, and another one when the user types on instead.
+        return start_alike(prompt, shown_prompt)
+
     ls.pending.start(
         document,
         insertion,
-        lambda on_update: compute(ls, document, insertion, on_update=on_update, speculative=True),
+        lambda on_update: compute(
+            ls, document, insertion, on_update=on_update, speculative=True, only_if=only_if
+        ),
         speculative=True,
     )
-
-
-def _moves_the_window(
-    ls: CodegenServer, shown: Generated, document: Document, insertion: Insertion
-) -> bool:
-    """True when the speculation's prompt would start elsewhere in the file than the
-    shown one's (a long file: the prompt window moves in steps): reading it would cost
-    a whole prompt read, and one more to come back unless the user accepts."""
-    engine, prompt = ls.models.current(), shown.result.prompt
-    if engine is None or prompt is None:
-        return True
-    extra = other_files_context(ls, document)
-    ahead = prepare_prompt(engine, insertion, ls.settings, extra).text
-    compared = min(len(ahead), len(prompt.text), _WINDOW_START)
-    return ahead[:compared] != prompt.text[:compared]
 
 
 def inline_items(ls: CodegenServer, generated: Generated) -> list[types.InlineCompletionItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from lsp_codegen.context.fim import FimTemplate
-from lsp_codegen.context.prompt import build_prompt, keep_head, keep_tail
+from lsp_codegen.context.prompt import build_prompt, keep_head, keep_tail, start_alike
 from lsp_codegen.context.types import Insertion, Mode
 
 FIM = FimTemplate("test", "<P>", "<S>", "<M>")
@@ -162,3 +162,13 @@ def test_keep_tail_steps_count_lines_from_the_start_of_a_huge_text() -> None:
     text = numbered(0, 20000)
     kept = keep_tail(text, 20, count, step_lines=8)
     assert kept == numbered(19992, 20000)
+
+
+def test_prompts_start_alike_when_their_first_characters_match() -> None:
+    tokenizer = FakeWhitespaceTokenizer()
+    # A 640-token budget keeps 320 of these lines, starting at a multiple of 10.
+    typed = build_prompt(insertion(numbered(0, 405), ""), tokenizer.count, 640, None)
+    longer = build_prompt(insertion(numbered(0, 406), ""), tokenizer.count, 640, None)
+    moved = build_prompt(insertion(numbered(0, 450), ""), tokenizer.count, 640, None)
+    assert start_alike(typed, longer)  # a line more at the end: the same start
+    assert not start_alike(typed, moved)  # the window moved on
