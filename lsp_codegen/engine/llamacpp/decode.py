@@ -73,9 +73,9 @@ class _Text:
 
     def push(self, piece: bytes) -> str:
         """Add a token's bytes; return the new shown text."""
-        before = len(self.shown)
+        before = len(self.written)
         self.written += self.decoder.decode(piece)
-        return self.shown[before:]
+        return self.written[max(before, self.hidden) :]
 
 
 @dataclass

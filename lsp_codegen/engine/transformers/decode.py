@@ -223,9 +223,9 @@ def _advance(
             row.finish = "eos"
             emit(CandidateUpdate(row.index, "", logprob, done=True, finish_reason="eos"))
             continue
-        before = len(row.shown)
+        before = len(row.detok.text)
         row.detok.push(token)
-        delta = row.shown[before:]
+        delta = row.detok.text[max(before, row.hidden) :]
         row.cut = stop_index(row.shown, len(delta), request)
         if row.cut is not None:
             row.finish = "stop"
