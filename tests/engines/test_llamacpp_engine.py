@@ -164,10 +164,16 @@ async def test_the_next_prompt_reuses_an_accepted_candidate(llama: LlamaCppEngin
     )
     updates = await collect(llama, request)
     accepted = text_of(updates[2])
-    await collect(llama, GenerationRequest(prompt + accepted, num_candidates=1, max_new_tokens=2))
+    after = GenerationRequest(prompt + accepted, num_candidates=1, max_new_tokens=6, heal=False)
+    reused = text_of((await collect(llama, after))[0])
     prompt_tokens, computed = llama.stats.prefills[-1]
     # Candidate 2's sequence held the prompt and what it wrote: little is read again.
     assert computed <= 4, (prompt_tokens, computed, accepted)
+    # ... and what it holds is that text: the same greedy answer as reading it whole.
+    await collect(llama, GenerationRequest("unrelated", num_candidates=1, max_new_tokens=1))
+    read_whole = text_of((await collect(llama, after))[0])
+    assert llama.stats.prefills[-1][1] >= prompt_tokens - 2
+    assert reused == read_whole
 
 
 @pytest.mark.parametrize(
