@@ -109,22 +109,15 @@ def rank_so_far(
     collected: Mapping[int, Collected], insertion: Insertion, model: str, seconds: float
 ) -> GenerationResult:
     """The candidates streamed so far, ranked as if stopped now: the whole lines of an
-    unfinished block. An unfinished line counts only when no finished one is shown, and
-    then as far as it parses (see `salvage`)."""
-    done = {i: c for i, c in collected.items() if c.finish is not None}
-    ranking = _rank_stopped(done if insertion.mode is Mode.LINE else collected, insertion)
-    if not ranking.shown and insertion.mode is Mode.LINE:
-        ranking = _rank_stopped(collected, insertion)
+    unfinished block. A line still being written is not shown: its start may parse
+    (`= re` of `= re.split(...)`) and still say something else than the line will."""
+    stopped = [
+        (c if c.finish else Collected(c.pieces, c.logprobs, "time")).candidate(i, insertion)
+        for i, c in sorted(collected.items())
+        if c.finish is not None or insertion.mode is Mode.BLOCK
+    ]
+    ranking = rank_all(stopped, bounded_insertion(insertion))
     return GenerationResult(ranking.shown, None, seconds, model, ranking.rejected)
-
-
-def _rank_stopped(collected: Mapping[int, Collected], insertion: Insertion) -> Ranking:
-    """`collected` ranked, the candidates still running taken as stopped by time."""
-    stopped = {
-        i: c if c.finish else Collected(c.pieces, c.logprobs, "time") for i, c in collected.items()
-    }
-    candidates = [c.candidate(i, insertion) for i, c in sorted(stopped.items())]
-    return rank_all(candidates, bounded_insertion(insertion))
 
 
 def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:

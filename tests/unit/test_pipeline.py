@@ -53,12 +53,12 @@ def test_ranked_so_far_a_block_shows_its_whole_lines() -> None:
     assert [c.text for c in result.candidates] == ["    a = 1"]
 
 
-def test_ranked_so_far_an_unfinished_line_counts_only_alone() -> None:
+def test_ranked_so_far_a_line_shows_only_finished_lines() -> None:
     prefix = "def f(s):\n    words "
     line = Insertion(len(prefix), Mode.LINE, "", prefix, "\n", "python")
-    running = _streamed("= s.split() if (", None)
-    alone = rank_so_far({0: running}, line, "m", 0.1)
-    assert [c.text for c in alone.candidates] == ["= s.split()"]  # as far as it parses
+    running = _streamed("= re.split(", None)
+    # Its start `= re` parses, but is not what the line will say: not shown.
+    assert rank_so_far({0: running}, line, "m", 0.1).candidates == []
     finished = _streamed("= []", "stop")
     both = rank_so_far({0: running, 1: finished}, line, "m", 0.1)
     assert [c.text.strip() for c in both.candidates] == ["= []"]
