@@ -1,7 +1,9 @@
 """One statistics record per event, and its JSON-lines form.
 
 A record carries the document's language id, counts and a latency — nothing that
-identifies a file or its text (no URI, path, name or code).
+identifies a file or its text (no URI, path, name or code). A `retained` record says how
+many characters of one accepted item were still there some seconds after the accept
+(see lsp_codegen/stats/retention.py for what counts).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-Event = Literal["shown", "accepted", "partial"]
+from lsp_codegen.stats.retention import ACCEPTED_KINDS, AcceptedKind
+
+Event = Literal["shown", "accepted", "partial", "retained"]
 Kind = Literal["inline", "completion"]
-EVENTS: tuple[Event, ...] = ("shown", "accepted", "partial")
+EVENTS: tuple[Event, ...] = ("shown", "accepted", "partial", "retained")
 KINDS: tuple[Kind, ...] = ("inline", "completion")
 FORMAT_VERSION = 1
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps builds one per call
@@ -20,7 +24,8 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps builds one per 
 
 @dataclass(frozen=True)
 class Record:
-    """One event: a result answered (`shown`), an accept, or a partial accept."""
+    """One event: a result answered (`shown`), an accept, a partial accept, or how much
+    of an accept is left at a checkpoint (`retained`)."""
 
     event: Event
     time: float  # seconds since the epoch
@@ -30,6 +35,11 @@ class Record:
     candidates: int | None = None  # shown: how many items the answer held
     candidate: int | None = None  # accepted / partial: the candidate's index
     accepted_length: int | None = None  # partial: characters accepted
+    accepted_kind: AcceptedKind | None = None  # accepted / retained: which kind of item
+    after_seconds: float | None = None  # retained: the checkpoint, seconds after the accept
+    accepted_chars: int | None = None  # retained: characters the accept inserted
+    retained_chars: int | None = None  # retained: of those, still there at the checkpoint
+    closed: bool | None = None  # retained: True when counted at the document's close
 
 
 _WIRE = {
@@ -41,6 +51,11 @@ _WIRE = {
     "candidates": "candidates",
     "candidate": "candidate",
     "accepted_length": "acceptedLength",
+    "accepted_kind": "acceptedKind",
+    "after_seconds": "afterSeconds",
+    "accepted_chars": "acceptedChars",
+    "retained_chars": "retainedChars",
+    "closed": "closed",
 }
 
 
@@ -86,6 +101,11 @@ def _record(data: dict[str, object]) -> Record:
         candidates=_count(data.get("candidates")),
         candidate=_count(data.get("candidate")),
         accepted_length=_count(data.get("acceptedLength")),
+        accepted_kind=next((k for k in ACCEPTED_KINDS if k == data.get("acceptedKind")), None),
+        after_seconds=_number(data.get("afterSeconds")),
+        accepted_chars=_count(data.get("acceptedChars")),
+        retained_chars=_count(data.get("retainedChars")),
+        closed=_flag(data.get("closed")),
     )
 
 
@@ -93,6 +113,10 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _count(value: object) -> int | None:
