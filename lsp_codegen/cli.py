@@ -62,6 +62,12 @@ def _add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 def _add_doctor(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     doctor = commands.add_parser("doctor", help="check torch, the device and the model")
     _add_model_options(doctor)
+    doctor.add_argument(
+        "--remote",
+        metavar="URL",
+        help="probe the OpenAI-compatible server at URL (e.g. http://host:8000/v1) instead, "
+        "and print the settings to paste",
+    )
     doctor.set_defaults(run=_doctor)
 
 
@@ -109,12 +115,16 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def _add_stats(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stats = commands.add_parser(
-        "stats", help="acceptance rate and latency from the local statistics (never sent anywhere)"
+        "stats",
+        help="acceptance, retention and latency from the local statistics (never sent anywhere)",
     )
     stats.add_argument(
         "--since", type=_positive_float, metavar="DAYS", help="only the last DAYS days"
     )
     stats.add_argument("--file", help="the statistics file (default: the user cache dir's)")
+    stats.add_argument(
+        "--html", metavar="FILE", help="also write the report with a retention chart as HTML"
+    )
     stats.set_defaults(run=_stats)
 
 
@@ -141,6 +151,15 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--remote-url", default=None, help="the `remote.url` setting")
     parser.add_argument("--remote-model", default=None, help="the `remote.model` setting")
+    parser.add_argument(
+        "--remote-api-key-env",
+        default=None,
+        metavar="NAME",
+        help="the `remote.apiKeyEnv` setting: the environment variable holding the API key",
+    )
+    parser.add_argument(
+        "--remote-timeout-ms", type=int, default=None, help="the `remote.timeoutMs` setting"
+    )
 
 
 def _configure_logging(level: str, log_file: str | None) -> None:

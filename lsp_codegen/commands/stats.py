@@ -1,4 +1,4 @@
-"""`lsp-codegen stats`: acceptance rate, partial accepts and latency, from local records."""
+"""`lsp-codegen stats`: acceptance, retention, partial accepts and latency, from local records."""
 
 from __future__ import annotations
 
@@ -6,8 +6,16 @@ import argparse
 import time
 from pathlib import Path
 
+from lsp_codegen.stats.html import html_report
+from lsp_codegen.stats.retention import ACCEPTED_KINDS, KIND_LABELS
 from lsp_codegen.stats.store import StatsStore, default_path
-from lsp_codegen.stats.summary import Counts, Summary, summarize
+from lsp_codegen.stats.summary import (
+    Counts,
+    KindRetention,
+    Summary,
+    checkpoint_label,
+    summarize,
+)
 
 _DAY = 86400.0
 
@@ -18,8 +26,12 @@ def run_stats(args: argparse.Namespace) -> int:
     since = time.time() - args.since * _DAY if args.since is not None else None
     summary = summarize(StatsStore(path).read(), since)
     window = "all records" if args.since is None else f"the last {args.since:g} days"
-    print(f"lsp-codegen statistics: {window} in {path}")
+    title = f"lsp-codegen statistics: {window} in {path}"
+    print(title)
     print(format_summary(summary))
+    if args.html:
+        Path(args.html).write_text(html_report(title, format_summary(summary), summary), "utf-8")
+        print(f"HTML report with a retention chart written to {args.html}")
     return 0
 
 
@@ -34,6 +46,8 @@ def format_summary(summary: Summary) -> str:
         f"acceptance     {_rate(total)} (accepted ÷ shown)",
         f"partial        {total.partial} partial accepts",
         f"latency        {_latency(summary)}",
+        *_requests(summary),
+        *format_retention(summary),
         "per language:",
     ]
     for language, counts in sorted(summary.languages.items(), key=lambda item: -item[1].shown):
@@ -42,6 +56,40 @@ def format_summary(summary: Summary) -> str:
             f"({_rate(counts)}) · partial {counts.partial}"
         )
     return "\n".join(lines)
+
+
+def _requests(summary: Summary) -> list[str]:
+    lines = ["per request:"] if summary.requests else []
+    for kind, counts in sorted(summary.requests.items()):
+        lines.append(
+            f"  {kind:<14} shown {counts.shown} · accepted {counts.accepted} ({_rate(counts)})"
+        )
+    return lines
+
+
+def format_retention(summary: Summary) -> list[str]:
+    """Lines of accepts and retention per kind of item ([] when none was recorded)."""
+    if not summary.retention:
+        return []
+    lines = ["retention      characters of accepted text still there (n: accepts measured)"]
+    points = summary.checkpoints()
+    for kind in ACCEPTED_KINDS:
+        counted = summary.retention.get(kind)
+        if counted is not None:
+            verb = "applied" if kind == "codeAction" else "accepted"
+            cells = [f"{counted.accepted} {verb}", *_retained_cells(counted, points)]
+            lines.append(f"  {KIND_LABELS[kind]:<19}" + " · ".join(cells))
+    return lines
+
+
+def _retained_cells(counted: KindRetention, points: list[float]) -> list[str]:
+    cells = []
+    for seconds in points:
+        point = counted.checkpoints.get(seconds)
+        share = None if point is None else point.share
+        value = "n/a" if point is None or share is None else f"{share:.0%} (n {point.samples})"
+        cells.append(f"{checkpoint_label(seconds)} {value}")
+    return cells
 
 
 def _rate(counts: Counts) -> str:
