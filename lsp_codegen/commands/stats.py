@@ -37,9 +37,14 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def format_summary(summary: Summary) -> str:
     """The summary as the lines `lsp-codegen stats` prints."""
-    if summary.answers == 0 and summary.total.accepted == 0 and summary.total.partial == 0:
-        return "no records yet (they are written as the server answers and you accept)"
     total = summary.total
+    if (
+        summary.answers == 0
+        and total.accepted == 0
+        and total.partial == 0
+        and not summary.retention
+    ):
+        return "no records yet (they are written as the server answers and you accept)"
     lines = [
         f"answers        {summary.answers} ({total.shown} with at least one candidate)",
         f"accepted       {total.accepted}",

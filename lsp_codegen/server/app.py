@@ -18,6 +18,7 @@ from lsp_codegen.server.jsonrpc.protocol import CodegenProtocol
 from lsp_codegen.server.model_host import ModelHost
 from lsp_codegen.server.pending import PendingGenerations
 from lsp_codegen.server.results import RecentResults
+from lsp_codegen.server.retention import RetentionService
 from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.supersede import LatestRequests
 from lsp_codegen.server.tasks import BackgroundTasks
@@ -45,6 +46,7 @@ class CodegenServer(LanguageServer):
             lambda problem: self.notify_user(problem, error=False),
         )
         self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)
+        self.retention = RetentionService(self.documents, self.usage, self.tasks)
         self.closing = False  # set at shutdown: background work must not write any more
 
     @property
@@ -72,6 +74,7 @@ class CodegenServer(LanguageServer):
         if self.closing:
             return  # released already (shutdown, then exit)
         self.closing = True
+        self.retention.stop()
         self.tasks.cancel_all()
         self.pending.cancel_all()
         self.models.close()

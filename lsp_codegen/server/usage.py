@@ -18,6 +18,7 @@ from lsprotocol import types
 from lsp_codegen.context.document import DocumentStore
 from lsp_codegen.stats.acceptance import Acceptance
 from lsp_codegen.stats.records import Kind, Record
+from lsp_codegen.stats.retention import AcceptedKind
 from lsp_codegen.stats.store import StatsStore, default_path, disabled_by_environment
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,46 @@ class UsageLog:
         record = Record("shown", time.time(), self._language(uri), kind, latency, candidates)
         self._write(record)
 
-    def accepted(self, acceptance: Acceptance) -> None:
-        """The user accepted a candidate (the item's command came back)."""
+    def accepted(self, acceptance: Acceptance, kind: AcceptedKind | None = None) -> None:
+        """The user accepted a candidate (the item's command came back); `kind` when known."""
         language = self._language(acceptance.uri)
-        self._write(Record("accepted", time.time(), language, candidate=acceptance.candidate))
+        record = Record(
+            "accepted", time.time(), language, candidate=acceptance.candidate, accepted_kind=kind
+        )
+        self._write(record)
+
+    def action_applied(self, uri: str) -> None:
+        """A code action's edit was applied (seen in the document's changes)."""
+        language = self._language(uri)
+        self._write(Record("accepted", time.time(), language, accepted_kind="codeAction"))
+
+    def retained(
+        self,
+        language: str,
+        kind: AcceptedKind,
+        after_seconds: float,
+        accepted_chars: int,
+        retained_chars: int,
+        *,
+        closed: bool = False,
+    ) -> None:
+        """`retained_chars` of an accept's `accepted_chars` were there `after_seconds` later
+        (`closed`: counted when the document closed, before that checkpoint)."""
+        record = Record(
+            "retained",
+            time.time(),
+            language,
+            accepted_kind=kind,
+            after_seconds=after_seconds,
+            accepted_chars=accepted_chars,
+            retained_chars=retained_chars,
+            closed=True if closed else None,
+        )
+        self._write(record)
+
+    def recording(self) -> bool:
+        """Whether records are written now (`stats.enabled` and `$LSP_CODEGEN_STATS`)."""
+        return self._enabled() and not disabled_by_environment()
 
     def partially_accepted(self, acceptance: Acceptance) -> None:
         """The user accepted part of a candidate (a word or a line of it)."""
@@ -67,7 +104,7 @@ class UsageLog:
         return document.language_id if document is not None else "unknown"
 
     def _write(self, record: Record) -> None:
-        if not self._enabled() or disabled_by_environment():
+        if not self.recording():
             return
         store = self._store = self._store or StatsStore(default_path())
         try:
@@ -98,6 +135,7 @@ def records_shown(kind: Kind) -> Callable[[Handler[_P, _R]], Handler[_P, _R]]:
                 params = args[0] if args else None
                 uri = getattr(getattr(params, "text_document", None), "uri", "")
                 ls.usage.shown(uri, kind, started, _item_count(result))
+                ls.retention.offered(uri, kind, result, ls.encoding)  # for an accept
             return result
 
         return recorded

@@ -135,6 +135,7 @@ def _edit(ls: CodegenServer, generated: Generated, index: int | None) -> types.W
     document, insertion = generated.document, generated.insertion
     at = to_position(document, insertion.offset, ls.encoding)
     text = insertion.leading + best.text + "\n"
+    ls.retention.expect_edit(document.uri, document.version, insertion.offset, text)
     return types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(

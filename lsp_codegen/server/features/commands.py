@@ -29,8 +29,10 @@ def register(server: CodegenServer) -> None:
 
     @server.command(ACCEPTED)
     def accepted(ls: CodegenServer, *arguments: Any) -> None:
-        # Local only: a statistics record (language, candidate index), never sent anywhere.
-        ls.usage.accepted(_acceptance(ACCEPTED, arguments, partial=False))
+        # Local only: a statistics record (language, candidate index, kind), never sent
+        # anywhere; the accepted text is then followed for retention (server/retention.py).
+        acceptance = _acceptance(ACCEPTED, arguments, partial=False)
+        ls.usage.accepted(acceptance, ls.retention.accepted(acceptance))
 
     @server.command(PARTIALLY_ACCEPTED)
     def partially_accepted(ls: CodegenServer, *arguments: Any) -> None:

@@ -18,13 +18,16 @@ def register(server: CodegenServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CodegenServer, params: types.DidChangeTextDocumentParams) -> None:
         changes = [_change(c) for c in params.content_changes]
-        ls.documents.change(
-            params.text_document.uri, params.text_document.version, changes, ls.encoding
-        )
-        ls.rhythm.keystroke(params.text_document.uri)
+        uri = params.text_document.uri
+        before = ls.documents.get(uri)
+        after = ls.documents.change(uri, params.text_document.version, changes, ls.encoding)
+        if before is not None and after is not None:
+            ls.retention.changed(before, after, changes, ls.encoding)  # accepted text followed
+        ls.rhythm.keystroke(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.retention.closed(params.text_document.uri)
         ls.documents.close(params.text_document.uri)
         ls.latest_requests.cancel(params.text_document.uri)
         ls.shown.forget(params.text_document.uri)
