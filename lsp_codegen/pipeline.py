@@ -39,6 +39,7 @@ from lsp_codegen.ranking.score import (
 )
 from lsp_codegen.sandbox.sandbox import Sandbox
 from lsp_codegen.sandbox.types import Check, RunResult
+from lsp_codegen.stages import StageLog
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class GenerationResult:
     model: str
     rejected: list[Rejected] = field(default_factory=list)
     examples: int = 0  # how many examples from the prompt each candidate was run on
+    raw: tuple[Candidate, ...] = ()  # what the engine wrote, in engine order
+    held_back: frozenset[int] = frozenset()  # still being written when ranked early
 
 
 @dataclass
@@ -117,7 +120,23 @@ def rank_so_far(
         if c.finish is not None or insertion.mode is Mode.BLOCK
     ]
     ranking = rank_all(stopped, bounded_insertion(insertion))
-    return GenerationResult(ranking.shown, None, seconds, model, ranking.rejected)
+    held_back = frozenset(i for i, c in collected.items() if c.finish is None) - {
+        c.index for c in stopped
+    }
+    raw = tuple(sorted([*stopped, *_unfinished(collected, held_back, insertion)], key=_index))
+    return GenerationResult(
+        ranking.shown, None, seconds, model, ranking.rejected, raw=raw, held_back=held_back
+    )
+
+
+def _unfinished(
+    collected: Mapping[int, Collected], indices: frozenset[int], insertion: Insertion
+) -> list[Candidate]:
+    return [collected[i].candidate(i, insertion) for i in indices]
+
+
+def _index(candidate: Candidate) -> int:
+    return candidate.index
 
 
 def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:
@@ -162,6 +181,7 @@ async def generate(
     lint: bool = False,
     extra: Sequence[str] = (),
     only_if: Callable[[Prompt], bool] | None = None,
+    stages: StageLog | None = None,
 ) -> GenerationResult:
     """Generate, post-process and rank candidates for `insertion`.
 
@@ -170,21 +190,29 @@ async def generate(
     prompt, and `lint` adds lint findings — both for explicit actions, where a
     user waits seconds, not for inline completion. `extra`: snippets from other
     open files for the start of the prompt. `only_if`: generate only when it accepts the
-    prompt (else no candidates, and the engine is not asked).
+    prompt (else no candidates, and the engine is not asked). `stages`: where each
+    step's time and counts are recorded, for the request's trace.
     """
     started = time.monotonic()
+    stages = StageLog() if stages is None else stages
     prompt = prepare_prompt(engine, insertion, settings, extra)
+    mark = stages.add("prompt", started, **_prompt_facts(prompt, len(extra)))
     if only_if is not None and not only_if(prompt):
+        stages.add("skipped", mark, why="the prompt window would move")
         return GenerationResult([], prompt, time.monotonic() - started, engine.info().model)
-    collected = await _collect(engine, make_request(prompt, settings), cancel, on_update)
+    request = make_request(prompt, settings)
+    collected = await _collect(engine, request, cancel, on_update, stages)
     candidates = [c.candidate(i, insertion) for i, c in sorted(collected.items())]
+    mark = time.monotonic()
     ranking = await _rank(candidates, bounded_insertion(insertion), lint)
+    mark = stages.add("rank", mark, **_ranking_facts(ranking))
     if not ranking.shown:
         log.info("nothing to show (%d candidates): %s", len(candidates), ranking.why_empty())
     checks = examples_for(insertion) if sandbox is not None else []
     if sandbox is not None and checks:
         runs = await run_examples(ranking, insertion, checks, sandbox, on_progress)
         ranking = with_runs(ranking, runs, total=len(checks))
+        stages.add("examples", mark, examples=len(checks), run=len(runs))
     return GenerationResult(
         candidates=ranking.shown,
         prompt=prompt,
@@ -192,7 +220,27 @@ async def generate(
         model=engine.info().model,
         rejected=ranking.rejected,
         examples=len(checks),
+        raw=tuple(candidates),
     )
+
+
+def _prompt_facts(prompt: Prompt, other_files: int) -> dict[str, object]:
+    """What went into the prompt, in characters (tokens are counted when it is read)."""
+    return {
+        "prefixChars": len(prompt.prefix),
+        "suffixChars": len(prompt.suffix),
+        "otherFiles": other_files if prompt.extra else 0,
+        "fim": prompt.fim,
+    }
+
+
+def _ranking_facts(ranking: Ranking) -> dict[str, object]:
+    return {
+        "shown": len(ranking.shown),
+        "rejected": len(ranking.rejected),
+        "emptied": ranking.emptied,
+        "salvaged": sum(1 for c in ranking.shown if "salvaged" in c.evidence),
+    }
 
 
 async def _rank(candidates: list[Candidate], insertion: Insertion, lint: bool) -> Ranking:
@@ -205,12 +253,21 @@ async def _rank(candidates: list[Candidate], insertion: Insertion, lint: bool) -
 
 
 async def _collect(
-    engine: Engine, request: GenerationRequest, cancel: CancelToken, on_update: OnUpdate | None
+    engine: Engine,
+    request: GenerationRequest,
+    cancel: CancelToken,
+    on_update: OnUpdate | None,
+    stages: StageLog,
 ) -> dict[int, Collected]:
     """Every candidate's streamed pieces; an unexpected engine error becomes EngineFault."""
     collected: dict[int, Collected] = {}
+    asked, first, tokens = time.monotonic(), 0.0, 0
     try:
         async for update in engine.stream(request, cancel):
+            if not first:
+                first = time.monotonic()
+                _engine_start(engine, stages, asked, first)
+            tokens += 1 if update.delta or not update.done else 0
             collected.setdefault(update.index, Collected()).add(update)
             if on_update is not None:
                 on_update(update)
@@ -218,7 +275,31 @@ async def _collect(
         raise
     except Exception as error:
         raise EngineFault(f"{type(error).__name__}: {error}") from error
+    finally:
+        if first:
+            stages.add("decode", first, tokens=tokens, candidates=len(collected))
+        else:
+            stages.add("engine", asked, note="no token arrived")
     return collected
+
+
+def _engine_start(engine: Engine, stages: StageLog, asked: float, first: float) -> None:
+    """The engine queue and the prompt read, told apart by the engine's own clock where it
+    keeps one (local engines: one generation at a time, so its last start is this one)."""
+    stats = engine.stats
+    if not asked <= stats.started_at <= first:
+        stages.add("first token", asked, first)  # a remote server: queue and read are its own
+        return
+    stages.add("engine queue", asked, stats.started_at)
+    if stats.started_at <= stats.read_at <= first and stats.prefills:
+        prompt, computed = stats.prefills[-1]
+        read, reused = stats.read_at, prompt - computed
+        stages.add(
+            "prompt read", stats.started_at, read, tokens=prompt, reused=reused, computed=computed
+        )
+        stages.add("first token", read, first)
+    else:
+        stages.add("first token", stats.started_at, first)
 
 
 async def run_examples(

@@ -94,6 +94,16 @@ class EngineStats:
     steps_after_cancel: deque[int] = field(default_factory=lambda: deque(maxlen=_HISTORY))
     # (prompt tokens, tokens actually computed) per prefill: reuse shows as fewer computed.
     prefills: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=_HISTORY))
+    # When (time.monotonic()) the engine last began a generation, after waiting for its
+    # worker, and last finished reading a prompt: a request's trace tells its engine
+    # queue and prompt read apart with them (one generation runs at a time).
+    started_at: float = 0.0
+    read_at: float = 0.0
+
+    def record_prefill(self, prompt: int, computed: int) -> None:
+        """A prompt of `prompt` tokens was read, `computed` of them anew (the rest reused)."""
+        self.prefills.append((prompt, computed))
+        self.read_at = time.monotonic()
 
     def count_step(self, cancel: CancelToken) -> None:
         """Count one decode step, and whether it ran after `cancel` was set."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,6 +26,7 @@ def counted(stats: EngineStats, cancel: CancelToken, job: Job) -> Job:
     def run(emit: Emit) -> None:
         stats.generations += 1
         stats.active += 1
+        stats.started_at = time.monotonic()
         try:
             job(emit)
         finally:

@@ -22,6 +22,7 @@ from lsp_codegen.server.retention import RetentionService
 from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.supersede import LatestRequests
 from lsp_codegen.server.tasks import BackgroundTasks
+from lsp_codegen.server.traces import TraceLog
 from lsp_codegen.server.usage import UsageLog
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class CodegenServer(LanguageServer):
             lambda: (self.workspace.root_path, self.settings.python.interpreter),
             lambda problem: self.notify_user(problem, error=False),
         )
+        self.traces = TraceLog()
         self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)
         self.retention = RetentionService(self.documents, self.usage, self.tasks)
         self.closing = False  # set at shutdown: background work must not write any more

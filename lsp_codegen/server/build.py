@@ -14,6 +14,7 @@ from lsp_codegen.server.features import (
     lifecycle,
     prompt_command,
     run_selection,
+    why,
 )
 
 FEATURES = (
@@ -26,6 +27,7 @@ FEATURES = (
     run_selection,
     function_actions,
     prompt_command,
+    why,
 )
 
 

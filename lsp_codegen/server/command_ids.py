@@ -13,6 +13,7 @@ GENERATE_FROM_COMMENT = "lsp-codegen.generateFromComment"
 FUNCTION_ACTION = "lsp-codegen.functionAction"
 RUN_SELECTION = "lsp-codegen.runSelection"
 EXPLAIN_PROMPT = "lsp-codegen.explainPrompt"
+LAST_COMPLETION = "lsp-codegen.lastCompletion"
 
 
 def accepted_command(uri: str, version: int, index: int) -> types.Command:

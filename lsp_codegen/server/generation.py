@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import time
 from collections.abc import Callable
 
 from lsprotocol import types
@@ -25,29 +26,40 @@ from lsp_codegen.server.errors import request_failed
 from lsp_codegen.server.positions import to_offset
 from lsp_codegen.server.progress import WorkProgress
 from lsp_codegen.server.results import Generated
+from lsp_codegen.stages import StageLog
 
 log = logging.getLogger(__name__)
 
+# A wait for the model shorter than this is not worth a stage in the trace.
+_MODEL_WAIT_SHOWN_S = 0.001
+
 
 async def run_generation(
-    server: CodegenServer, document: Document, insertion: Insertion, *, thorough: bool = False
+    server: CodegenServer,
+    document: Document,
+    insertion: Insertion,
+    *,
+    thorough: bool = False,
+    stages: StageLog | None = None,
 ) -> Generated | None:
     """Generate for `insertion`; None when the document changed meanwhile (stale).
 
     `thorough` (explicit actions): run the prompt's examples in the sandbox and
     lint, with progress; otherwise only the cheap gates run (inline, completion).
+    `stages`: where the generation's steps are recorded (the request's trace).
     """
-    return current(server, await compute(server, document, insertion, thorough=thorough))
+    generated = await compute(server, document, insertion, thorough=thorough, stages=stages)
+    return current(server, generated)
 
 
 async def generate_at(
-    server: CodegenServer, uri: str, position: types.Position
+    server: CodegenServer, uri: str, position: types.Position, stages: StageLog | None = None
 ) -> Generated | None:
     """Run the pipeline at a cursor position of an open document (completion items)."""
     document = server.document(uri)
     offset = to_offset(document, position, server.encoding)
     insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
-    return await run_generation(server, document, insertion)
+    return await run_generation(server, document, insertion, stages=stages)
 
 
 def current(server: CodegenServer, generated: Generated) -> Generated | None:
@@ -69,17 +81,22 @@ async def compute(
     speculative: bool = False,
     typing: bool = False,
     only_if: Callable[[Prompt], bool] | None = None,
+    stages: StageLog | None = None,
 ) -> Generated:
     """Generate for `insertion` in `document`, current or not (see `run_generation`).
 
     A `speculative` generation runs only while no request the user waits for needs
     the engine; any other generation stops it first. `typing`: the editor asked
     on its own while the user types (`inline.numCandidates` applies). `only_if`: see
-    `pipeline.generate` (as-you-type generations only).
+    `pipeline.generate` (as-you-type generations only). `stages`: see `run_generation`.
     """
     if not speculative:
         server.pending.yield_engine()
+    stages = StageLog() if stages is None else stages
+    asked = time.monotonic()
     engine = await server.models.engine()
+    if (waited := time.monotonic() - asked) > _MODEL_WAIT_SHOWN_S:
+        stages.add("model load", asked, asked + waited)
     cancel = CancelToken()
     progress = WorkProgress(server, "lsp-codegen: generating") if thorough else None
     extra = other_files_context(server, document)
@@ -87,10 +104,19 @@ async def compute(
         if progress is None:
             settings = _as_you_type(server, typing=typing)
             result = await generate(
-                engine, insertion, settings, cancel, on_update, extra=extra, only_if=only_if
+                engine,
+                insertion,
+                settings,
+                cancel,
+                on_update,
+                extra=extra,
+                only_if=only_if,
+                stages=stages,
             )
         else:
-            result = await _generate_thoroughly(server, engine, insertion, cancel, progress, extra)
+            result = await _generate_thoroughly(
+                server, engine, insertion, cancel, progress, extra, stages
+            )
     except EngineFault as fault:
         server.models.engine_failed(engine, fault)
         raise request_failed(f"the model failed ({fault}); it is being restarted") from fault
@@ -110,6 +136,7 @@ async def _generate_thoroughly(
     cancel: CancelToken,
     progress: WorkProgress,
     extra: list[str],
+    stages: StageLog,
 ) -> GenerationResult:
     await progress.begin(f"writing {server.settings.num_candidates} candidates…")
     sandbox = await server.sandboxes.sandbox() if insertion.language == "python" else None
@@ -123,6 +150,7 @@ async def _generate_thoroughly(
             on_progress=progress.report,
             lint=insertion.language == "python",
             extra=extra,
+            stages=stages,
         )
     except BaseException:
         progress.end("stopped")

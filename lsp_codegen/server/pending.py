@@ -30,14 +30,16 @@ from lsp_codegen.engine.base import CandidateUpdate
 from lsp_codegen.pipeline import Collected
 from lsp_codegen.server.inline_cache import Remainder, remainders, typed_since
 from lsp_codegen.server.results import Generated
+from lsp_codegen.stages import StageLog
 
 log = logging.getLogger(__name__)
 
 # After its deadline, answer_by looks at what streamed this often.
 _POLL_S = 0.03
 
-# Runs the generation, passing each streamed update to its argument.
-Run = Callable[[Callable[[CandidateUpdate], None]], Coroutine[Any, Any, Generated]]
+# Runs the generation, passing each streamed update to its first argument and recording
+# its stages in the second.
+Run = Callable[[Callable[[CandidateUpdate], None], StageLog], Coroutine[Any, Any, Generated]]
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Pending:
     abandoned: bool = False  # cancelled: nobody may join it any more
     answered_early: bool = False  # its request answered before it ended (answer_by)
     started: float = field(default_factory=time.monotonic)
+    stages: StageLog = field(default_factory=StageLog)  # the generation's, for traces
+    owner: int | None = None  # the trace id of the request that started it
 
     def on_update(self, update: CandidateUpdate) -> None:
         """Record a streamed piece of a candidate."""
@@ -162,13 +166,20 @@ class PendingGenerations:
         self.counters = PendingCounters()
 
     def start(
-        self, document: Document, insertion: Insertion, run: Run, *, speculative: bool = False
+        self,
+        document: Document,
+        insertion: Insertion,
+        run: Run,
+        *,
+        speculative: bool = False,
+        owner: int | None = None,
     ) -> Pending:
-        """Start `run` as the document's pending generation, cancelling the one before."""
+        """Start `run` as the document's pending generation, cancelling the one before;
+        `owner`: the trace id of the request that starts it (None: speculative)."""
         uri = document.uri
         self.drop(uri)
-        pending = Pending(document, insertion, speculative)
-        pending.task = asyncio.ensure_future(run(pending.on_update))
+        pending = Pending(document, insertion, speculative, owner=owner)
+        pending.task = asyncio.ensure_future(run(pending.on_update, pending.stages))
         pending.task.add_done_callback(lambda _: self._settled(pending))
         self._by_uri[uri] = pending
         if speculative:

@@ -78,13 +78,13 @@ class SequenceCache:
         source, common = self._longest_prefix(ids)
         common = min(common, len(ids) - 1)  # read one token at least: its logits start decoding
         self._keep_prefix(source, common)
-        self.stats.prefills.append((len(ids), len(ids) - common))
         logits: npt.NDArray[np.float32] | None = None
         for start in range(common, len(ids), self._capacity):
             chunk = ids[start : start + self._capacity]
             self._fill([(token, start + i, 0) for i, token in enumerate(chunk)], last_only=True)
             self._decode()
             logits = self._logits(1)[0].copy()
+        self.stats.record_prefill(len(ids), len(ids) - common)
         self.held[0] = list(ids)
         assert logits is not None  # at least one token was read
         return logits

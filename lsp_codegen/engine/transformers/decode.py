@@ -93,7 +93,7 @@ def prefill(setup: DecodeSetup, ids: list[int], rows: int) -> tuple[torch.Tensor
     setup.prefix = PrefixCache()  # until this prefill completes, nothing valid is kept
     new_ids = torch.tensor([ids[common:]], device=setup.device)
     logits = _forward(setup, new_ids, cache)
-    setup.stats.prefills.append((len(ids), len(ids) - common))
+    setup.stats.record_prefill(len(ids), len(ids) - common)
     setup.prefix = PrefixCache(ids, cache)
     # Every candidate continues the same prompt: its keys and values once per row.
     return logits.expand(rows, -1), _repeated(cache, rows)

@@ -4,6 +4,7 @@ and the versioned edit each one resolves to."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from lsprotocol import types
@@ -19,6 +20,8 @@ from lsp_codegen.server.errors import content_modified, invalid_params, request_
 from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.results import Generated
+from lsp_codegen.server.traces import current_trace
+from lsp_codegen.stages import StageLog
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +84,21 @@ async def comment_candidates(
     insertion = insertion_for_comment(
         document.text, prompt, document.language_id, document.line_index
     )
+    trace = current_trace()
+    trace.generation = StageLog()
     cached = ls.results.get(document.uri, document.version, insertion.offset)
     if cached is not None:
+        trace.generation.add("cached result", time.monotonic())
+        trace.use(cached.result)
         return cached
-    generated = await run_generation(ls, document, insertion, thorough=True)
+    generated = await run_generation(
+        ls, document, insertion, thorough=True, stages=trace.generation
+    )
     if generated is not None:
         ls.results.put(generated)
+        trace.use(generated.result)
+    else:
+        trace.why_empty = "the document changed while the candidates were written"
     return generated
 
 

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.code_actions import comment, function, run
+from lsp_codegen.server.traces import traced
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ def register(server: CodegenServer) -> None:
             resolve_provider=True,
         ),
     )
+    @traced("codeAction", generating_only=True)
     async def code_action(
         ls: CodegenServer, params: types.CodeActionParams
     ) -> list[types.CodeAction | types.Command] | None:

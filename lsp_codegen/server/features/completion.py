@@ -9,7 +9,9 @@ from lsp_codegen.server.command_ids import accepted_command
 from lsp_codegen.server.generation import generate_at
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.results import Generated
+from lsp_codegen.server.traces import current_trace, traced
 from lsp_codegen.server.usage import records_shown
+from lsp_codegen.stages import StageLog
 
 _LABEL_LENGTH = 60
 
@@ -19,10 +21,16 @@ def register(server: CodegenServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     @records_shown("completion")
+    @traced("completion")
     async def completion(ls: CodegenServer, params: types.CompletionParams) -> types.CompletionList:
-        uri = params.text_document.uri
+        uri, trace = params.text_document.uri, current_trace()
         with ls.latest_requests.claim("completion", uri):  # a newer one supersedes it
-            generated = await generate_at(ls, uri, params.position)
+            trace.generation = StageLog()
+            generated = await generate_at(ls, uri, params.position, trace.generation)
+        if generated is None:
+            trace.why_empty = "the document changed while the candidates were written"
+        else:
+            trace.use(generated.result)
         items = [] if generated is None else completion_items(ls, generated)
         # Incomplete: typing more must ask again, the candidates depend on the text.
         return types.CompletionList(is_incomplete=True, items=items)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from typing import Any
 
 from lsprotocol import types
 
@@ -11,7 +13,7 @@ from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import locate_insertion, next_lines_insertion
 from lsp_codegen.context.prompt import start_alike
 from lsp_codegen.context.types import Prompt
-from lsp_codegen.pipeline import rank_so_far
+from lsp_codegen.pipeline import OnUpdate, rank_so_far
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.command_ids import accepted_command
 from lsp_codegen.server.generation import compute, current
@@ -19,7 +21,9 @@ from lsp_codegen.server.inline_cache import Remainder
 from lsp_codegen.server.pending import Pending
 from lsp_codegen.server.positions import to_offset, to_position
 from lsp_codegen.server.results import Generated
+from lsp_codegen.server.traces import current_trace, traced
 from lsp_codegen.server.usage import records_shown
+from lsp_codegen.stages import StageLog
 
 
 def register(server: CodegenServer) -> None:
@@ -27,10 +31,13 @@ def register(server: CodegenServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     @records_shown("inline")
+    @traced("inline")
     async def inline_completion(
         ls: CodegenServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
+        trace = current_trace()
         if not ls.settings.inline.enabled:
+            trace.why_empty = "inline completion is off (`inline.enabled`)"
             return None
         uri = params.text_document.uri
         received = time.monotonic()
@@ -39,17 +46,19 @@ def register(server: CodegenServer) -> None:
             offset = to_offset(document, params.position, ls.encoding)
             at = params.position
             if typed_into := ls.shown.type_through(document, offset):
+                trace.stages.add("type-through", received, note="the rest of the shown suggestion")
                 return types.InlineCompletionList(items=_items(document, at, typed_into))
             if (joined := await _from_pending(ls, document, offset)) is not None:
                 return types.InlineCompletionList(items=_items(document, at, joined))
-            if params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked:
-                await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
-            started = time.monotonic()
             typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
+            if typing:
+                await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
+            started = trace.stages.add("wait", received, note="typing pause (debounce)")
             answer_at = received + ls.settings.inline.answer_ms / 1000 if typing else None
             generated, ended = await _generate(ls, document, offset, answer_at)
             ls.rhythm.answered(time.monotonic() - started)
         if generated is None:
+            trace.why_empty = "the document changed while the candidates were written"
             return types.InlineCompletionList(items=[])
         ls.shown.remember(generated)
         if ended:  # else the generation itself goes on with what follows
@@ -80,11 +89,19 @@ async def _from_pending(
     none of its candidates begins with the text typed since it began.
     """
     joined = ls.pending.join(document, offset)
-    outcome = await joined.remainders() if joined is not None else None
-    if joined is None or outcome is None:
+    if joined is None:
+        return None
+    trace, asked = current_trace(), time.monotonic()
+    trace.joined, trace.generation = joined.pending.owner, joined.pending.stages
+    outcome = await joined.remainders()
+    trace.stages.add("join", asked, typed=len(joined.typed))
+    if outcome is None:
+        trace.joined = trace.generation = None
         return None
     generated, remainders = outcome
+    trace.use(generated.result)
     if not remainders and joined.typed:
+        trace.joined = trace.generation = None
         return None
     ls.shown.remember(generated)
     speculate(ls, generated)
@@ -101,15 +118,22 @@ async def _generate(
     goes on after this answer."""
     insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
     typing = answer_at is not None
-    pending = ls.pending.start(
-        document,
-        insertion,
-        lambda on_update: compute(ls, document, insertion, on_update=on_update, typing=typing),
-    )
+    trace = current_trace()
+
+    def run(on_update: OnUpdate, stages: StageLog) -> Coroutine[Any, Any, Generated]:
+        return compute(ls, document, insertion, on_update=on_update, typing=typing, stages=stages)
+
+    pending = ls.pending.start(document, insertion, run, owner=trace.id)
+    trace.generation = pending.stages
     if answer_at is None or not ls.settings.inline.answer_ms:
-        return current(ls, await pending.result()), True
+        generated = await pending.result()
+        trace.use(generated.result)
+        return current(ls, generated), True
     seconds = answer_at - time.monotonic()
     generated, ended = await pending.answer_by(seconds, lambda p: _so_far(ls, p))
+    trace.use(generated.result)
+    if not ended:
+        trace.stages.add("early answer", pending.started, note="whole lines written so far")
     return current(ls, generated), ended
 
 
@@ -141,14 +165,18 @@ def speculate(ls: CodegenServer, shown: Generated) -> None:
         # is a whole prompt read now, and another one when the user types on instead.
         return start_alike(prompt, shown_prompt)
 
-    ls.pending.start(
-        document,
-        insertion,
-        lambda on_update: compute(
-            ls, document, insertion, on_update=on_update, speculative=True, only_if=only_if
-        ),
-        speculative=True,
-    )
+    def run(on_update: OnUpdate, stages: StageLog) -> Coroutine[Any, Any, Generated]:
+        return compute(
+            ls,
+            document,
+            insertion,
+            on_update=on_update,
+            speculative=True,
+            only_if=only_if,
+            stages=stages,
+        )
+
+    ls.pending.start(document, insertion, run, speculative=True)
 
 
 def inline_items(ls: CodegenServer, generated: Generated) -> list[types.InlineCompletionItem]:

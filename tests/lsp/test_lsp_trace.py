@@ -1,0 +1,138 @@
+"""`lsp-codegen.lastCompletion`: the trace of a shown answer, an empty one, a cancelled
+and a superseded request — real server over stdio, tiny scripted GPT-2 models."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.lsp.raw_client import RawServer
+
+URI = "file:///traced.py"
+REQUEST_CANCELLED = -32800
+
+
+def _server(model: Path, text: str, **settings: Any) -> RawServer:
+    raw = RawServer()
+    raw.initialize({"model": str(model), "numCandidates": 2, **settings})
+    raw.wait_ready()
+    document = {"uri": URI, "languageId": "python", "version": 1, "text": text}
+    raw.notify("textDocument/didOpen", {"textDocument": document})
+    return raw
+
+
+def _inline(line: int, character: int, kind: int = 1) -> dict[str, Any]:
+    return {
+        "textDocument": {"uri": URI},
+        "position": {"line": line, "character": character},
+        "context": {"triggerKind": kind},
+    }
+
+
+def _trace(raw: RawServer, **options: Any) -> Any:
+    command = {"command": "lsp-codegen.lastCompletion", "arguments": [{"uri": URI, **options}]}
+    answer = raw.request("workspace/executeCommand", command, 10)
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def _stage_names(trace: dict[str, Any]) -> list[str]:
+    return [stage["stage"] for stage in trace["stages"]]
+
+
+def test_a_shown_answer_says_what_each_stage_took_and_which_candidate_is_shown(
+    scripted_model_dir: Path,
+) -> None:
+    raw = _server(scripted_model_dir, "def f():\n", maxNewTokens=8, inline={"speculative": False})
+    try:
+        items = raw.request("textDocument/inlineCompletion", _inline(1, 0), 60)["result"]["items"]
+        assert items
+        trace = _trace(raw)
+        assert trace["request"]["kind"] == "inline"
+        assert trace["request"]["position"] == {"line": 1, "character": 0}
+        assert trace["request"]["trigger"] == "invoked" and trace["request"]["version"] == 1
+        assert trace["outcome"]["status"] == "shown"
+        assert trace["outcome"]["items"] == len(items)
+        names = _stage_names(trace)
+        for stage in ("prompt", "prompt read", "decode", "rank", "answer"):
+            assert stage in names, names
+        read = next(s for s in trace["stages"] if s["stage"] == "prompt read")
+        assert read["tokens"] == read["reused"] + read["computed"] > 0
+        shown = [c for c in trace["candidates"] if c["shown"]]
+        assert [c["text"].startswith("    return 1") for c in shown] == [True] * len(shown)
+        assert all(c["dropped"] for c in trace["candidates"] if not c["shown"])
+        assert trace["summary"].startswith("shown: ")
+        assert "stages:" in trace["text"] and "#0 " in trace["text"]
+    finally:
+        raw.close()
+
+
+def test_an_empty_answer_names_the_gate_that_dropped_the_candidate(
+    scripted_model_dir: Path,
+) -> None:
+    # "    return 1" cannot follow `x = ` on its line: the syntax gate rejects it, and no
+    # start of it parses there either.
+    raw = _server(scripted_model_dir, "def f():\n    x = \n", maxNewTokens=8, numCandidates=1)
+    try:
+        answer = raw.request("textDocument/inlineCompletion", _inline(1, 8), 60)
+        assert answer["result"]["items"] == []
+        trace = _trace(raw)
+        assert trace["outcome"]["status"] == "empty"
+        assert "rejected by syntax" in trace["outcome"]["reason"]
+        assert trace["summary"].startswith("nothing shown: 1 candidate")
+        [candidate] = trace["candidates"]
+        assert not candidate["shown"] and candidate["dropped"].startswith("syntax")
+    finally:
+        raw.close()
+
+
+def test_a_request_cancelled_by_the_client_says_so(endless_model_dir: Path) -> None:
+    raw = _server(endless_model_dir, "def f():\n", maxNewTokens=3000, maxTimeMs=60000)
+    try:
+        first = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
+        _wait_streaming(raw)
+        raw.notify("$/cancelRequest", {"id": first})
+        assert raw.response(first, 10)["error"]["code"] == REQUEST_CANCELLED  # type: ignore[index]
+        trace = _trace(raw)
+        assert trace["outcome"]["status"] == "cancelled"
+        assert "$/cancelRequest" in trace["outcome"]["reason"]
+    finally:
+        raw.close()
+
+
+def test_a_superseded_request_names_the_one_that_replaced_it(endless_model_dir: Path) -> None:
+    raw = _server(endless_model_dir, "def f():\n", maxNewTokens=3000, maxTimeMs=60000)
+    try:
+        first = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
+        _wait_streaming(raw)
+        second = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
+        assert raw.response(first, 10)["error"]["code"] == REQUEST_CANCELLED  # type: ignore[index]
+        older, newer = _trace(raw, all=True)["traces"][-2:]
+        assert older["outcome"]["status"] == "superseded"
+        assert older["outcome"]["by"] == newer["id"]
+        raw.notify("$/cancelRequest", {"id": second})
+        raw.response(second, 10)
+    finally:
+        raw.close()
+
+
+def test_the_command_refuses_arguments_without_a_uri(scripted_model_dir: Path) -> None:
+    raw = _server(scripted_model_dir, "x = 1\n")
+    try:
+        command = {"command": "lsp-codegen.lastCompletion", "arguments": [{"kind": "inline"}]}
+        answer = raw.request("workspace/executeCommand", command, 10)
+        assert answer["error"]["code"] == -32602
+        assert _trace(raw) is None  # nothing asked yet for this document
+    finally:
+        raw.close()
+
+
+def _wait_streaming(raw: RawServer, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = raw.wait_ready()
+        if status["active"] and status["decodeSteps"] >= 4:
+            return
+        time.sleep(0.02)
+    raise AssertionError("no generation started")
