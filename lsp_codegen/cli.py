@@ -55,6 +55,11 @@ def _add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     generate.add_argument("file", help="a source file holding a comment prompt")
     generate.add_argument("--line", type=int, required=True, help="1-based line of the prompt")
     generate.add_argument("--n", type=int, default=4, help="number of candidates")
+    generate.add_argument(
+        "--trace",
+        action="store_true",
+        help="also print the trace: each stage's time, each candidate's fate and why",
+    )
     _add_model_options(generate)
     generate.set_defaults(run=_generate)
 

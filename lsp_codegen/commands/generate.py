@@ -18,6 +18,9 @@ from lsp_codegen.engine.base import CancelToken, Engine
 from lsp_codegen.pipeline import GenerationResult, generate
 from lsp_codegen.sandbox.interpreter import find_interpreter
 from lsp_codegen.sandbox.sandbox import create_sandbox
+from lsp_codegen.stages import StageLog
+from lsp_codegen.tracing.render import render
+from lsp_codegen.tracing.trace import RequestTrace
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -34,18 +37,30 @@ def run_generate(args: argparse.Namespace) -> int:
     engine = load_or_report(settings)
     if engine is None:
         return 1
-    result = asyncio.run(_generate_checked(engine, insertion, settings))
+    trace = _trace_for(path, insertion)
+    result = asyncio.run(_generate_checked(engine, insertion, settings, trace.stages))
     print_result(result)
     engine.close()
+    if args.trace:
+        trace.use(result)
+        trace.answer(len(result.candidates))
+        print("\n# trace\n" + render(trace.as_json()), end="")
     return 0 if result.candidates else 1
 
 
+def _trace_for(path: Path, insertion: Insertion) -> RequestTrace:
+    index = LineIndex(insertion.prefix)
+    line = index.line_count - 1
+    character = len(insertion.prefix) - index.line_start(line)
+    return RequestTrace(1, "generate", path.resolve().as_uri(), line, character, "command", 0)
+
+
 async def _generate_checked(
-    engine: Engine, insertion: Insertion, settings: Settings
+    engine: Engine, insertion: Insertion, settings: Settings, stages: StageLog
 ) -> GenerationResult:
     """The code-action pipeline: every gate, examples run in the sandbox (Python)."""
     if insertion.language != "python":
-        return await generate(engine, insertion, settings, CancelToken())
+        return await generate(engine, insertion, settings, CancelToken(), stages=stages)
     interpreter, problem = find_interpreter(Path.cwd(), settings.python.interpreter or None)
     if problem:
         print(f"lsp-codegen: {problem}", file=sys.stderr)
@@ -58,6 +73,7 @@ async def _generate_checked(
             sandbox=sandbox,
             on_progress=lambda message: print(message, file=sys.stderr),
             lint=True,
+            stages=stages,
         )
 
 

@@ -28,6 +28,24 @@ def test_generate_prints_ranked_candidates(tiny_model_dir: Path, tmp_path: Path)
     assert "logp" in result.stdout or "0 candidates" in result.stdout
 
 
+def test_generate_with_trace_prints_each_stage_and_candidate(
+    scripted_model_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "prompt.py"
+    source.write_text("# add two numbers\n# add(1, 2) == 3\ndef add(a, b):\n")
+    result = _run(
+        "generate", str(source), "--line", "1", "--n", "2", "--model", str(scripted_model_dir),
+        "--trace",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    trace = result.stdout.split("\n# trace\n", 1)[1]
+    assert trace.startswith("shown: 1 suggestion of 2 candidates\n")
+    for stage in ("prompt", "prompt read", "decode", "rank", "examples"):
+        assert f"\n  {stage}: " in trace
+    assert "#1 dropped: duplicate of candidate 0" in trace
+    assert "examples 0/1" in trace  # the scripted `return 1` fails add(1, 2) == 3
+
+
 def test_generate_with_a_missing_model_names_the_setting(tmp_path: Path) -> None:
     source = tmp_path / "prompt.py"
     source.write_text("# add\n")
