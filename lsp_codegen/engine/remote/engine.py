@@ -175,13 +175,19 @@ def load_remote_engine(settings: RemoteSettings) -> RemoteEngine:
     problem = template_problem(settings.prompt_template)
     if problem is not None:
         raise EngineError(problem)
-    api_key = None
-    if settings.api_key_env:
-        api_key = os.environ.get(settings.api_key_env)
-        if not api_key:
-            raise EngineError(
-                f"`remote.apiKeyEnv` names ${settings.api_key_env}, which is not set in the "
-                "server's environment; export it before starting the editor, or set "
-                '`remote.apiKeyEnv` to ""'
-            )
-    return RemoteEngine(settings, api_key)
+    return RemoteEngine(settings, api_key_for(settings))
+
+
+def api_key_for(settings: RemoteSettings) -> str | None:
+    """The API key from the variable `remote.apiKeyEnv` names (None: no key);
+    `EngineError` when it names one that is not set."""
+    if not settings.api_key_env:
+        return None
+    api_key = os.environ.get(settings.api_key_env)
+    if not api_key:
+        raise EngineError(
+            f"`remote.apiKeyEnv` names ${settings.api_key_env}, which is not set in the "
+            "server's environment; export it before starting the editor, or set "
+            '`remote.apiKeyEnv` to ""'
+        )
+    return api_key

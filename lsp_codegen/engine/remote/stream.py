@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from typing import Any
 
 import httpx2
@@ -14,6 +15,7 @@ from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequ
 from lsp_codegen.engine.remote.health import RemoteError, http_error
 from lsp_codegen.engine.remote.wire import (
     CHAT,
+    Chunk,
     MalformedStream,
     healing_cut,
     parse_event,
@@ -65,32 +67,36 @@ class Connection:
 
     async def resolve_model(self) -> str:
         """The model to ask for: `remote.model` checked against /models, or the first listed."""
-        if self.model is not None:
-            return self.model
-        listed = await self._list_models()
+        if self.model is None:
+            self.model = self.choose_model(await self.list_models())
+        return self.model
+
+    def choose_model(self, entries: list[dict[str, Any]] | None) -> str:
+        """`remote.model` checked against the entries of /models (None: the server has
+        none, and the setting is trusted), or the first one listed."""
         wanted = self.settings.model
-        if listed is None:  # the server has no /models: trust the setting
-            self.model = wanted or "default"
-        elif not wanted:
+        if entries is None:
+            return wanted or "default"
+        listed = [str(entry["id"]) for entry in entries]
+        if not wanted:
             if not listed:
                 raise RemoteError("model", f"{self.settings.url}/models lists no models")
-            self.model = listed[0]
-        elif wanted not in listed:
+            return listed[0]
+        if wanted not in listed:
             raise RemoteError(
                 "model",
                 f"{self.settings.url} does not serve model {wanted!r}; it serves "
                 f"{', '.join(repr(m) for m in listed)}: set `remote.model` to one of them",
                 retry=False,
             )
-        else:
-            self.model = wanted
-        return self.model
+        return wanted
 
     def forget_model(self) -> None:
         """Check the model again on the next request (the server may have restarted)."""
         self.model = None
 
-    async def _list_models(self) -> list[str] | None:
+    async def list_models(self) -> list[dict[str, Any]] | None:
+        """The entries of GET /models, each with an "id"; None when the server has no /models."""
         try:
             response = await self.client().get("/models")
         except httpx2.HTTPError as error:
@@ -100,12 +106,14 @@ class Connection:
         if response.status_code >= 400:
             raise self.status_error(response.status_code, response.text)
         try:
-            data = response.json()["data"]
-            return [str(entry["id"]) for entry in data]
-        except (ValueError, KeyError, TypeError) as error:
-            raise RemoteError(
-                "malformed", f"{self.settings.url}/models answered something other than a list"
-            ) from error
+            entries = response.json()["data"]
+            if all(isinstance(entry, dict) and "id" in entry for entry in entries):
+                return list(entries)
+        except (ValueError, KeyError, TypeError):
+            pass
+        raise RemoteError(
+            "malformed", f"{self.settings.url}/models answered something other than a list"
+        )
 
     def status_error(self, status: int, body: str) -> RemoteError:
         """The user-facing error for an HTTP status."""
@@ -148,6 +156,46 @@ def transport_error(error: httpx2.HTTPError, settings: RemoteSettings) -> Remote
             "broken", f"the connection to {url} broke mid-stream ({error}): did the server stop?"
         )
     return RemoteError("transport", f"request to {url} failed: {type(error).__name__}: {error}")
+
+
+class LogprobsRefused(Exception):
+    """The server refused the log-probabilities a request asked for."""
+
+
+async def read_stream(
+    connection: Connection, path: str, body: dict[str, Any], chat: bool
+) -> AsyncGenerator[Chunk, None]:
+    """POST `body` to `path` and yield each event's chunk until the stream ends.
+
+    Raises `RemoteError` for an HTTP error or a malformed stream, and
+    `LogprobsRefused` when the body asked for logprobs and the server refused them:
+    with an error naming them, or (llama-cpp-python's server when streaming) with
+    200 and no events at all, not even [DONE]. Transport errors are httpx2's.
+    Close it early with `contextlib.aclosing` so the HTTP stream closes at once.
+    """
+    asked = "logprobs" in body
+    started = False
+    async with connection.client().stream("POST", path, json=body) as response:
+        if response.status_code >= 400:
+            text = (await response.aread()).decode("utf-8", "replace")
+            if asked and "logprob" in text.lower():
+                raise LogprobsRefused(text)
+            raise connection.status_error(response.status_code, text)
+        try:
+            async for event in httpx2.EventSource(response):
+                started = True
+                chunk = parse_event(event.data, chat)
+                if chunk is None:
+                    return
+                yield chunk
+        except (MalformedStream, httpx2.SSEError) as error:
+            raise RemoteError(
+                "malformed",
+                f"{connection.settings.url} sent a malformed stream ({error}); is "
+                "`remote.url` an OpenAI-compatible server?",
+            ) from error
+    if asked and not started:
+        raise LogprobsRefused("an empty stream")
 
 
 class CandidateCall:
@@ -195,22 +243,24 @@ class CandidateCall:
 
     async def _attempt(self, put: Put, cancel: CancelToken) -> None:
         """One request, and once more without logprobs if the server refused them."""
-        if not await self._stream(self._body(), put, cancel):
+        try:
+            await self._stream(put, cancel)
+        except LogprobsRefused:
             self._connection.drop_logprobs()
-            await self._stream(self._body(), put, cancel)
+            await self._stream(put, cancel)
 
-    async def _stream(self, body: dict[str, Any], put: Put, cancel: CancelToken) -> bool:
-        """One request; False when the server refused the logprobs it asked for."""
-        connection = self._connection
+    async def _stream(self, put: Put, cancel: CancelToken) -> None:
+        """One request: turn events into updates until the candidate finishes."""
         path = "/chat/completions" if self._chat else "/completions"
-        asked = "logprobs" in body
-        async with connection.client().stream("POST", path, json=body) as response:
-            if response.status_code >= 400:
-                text = (await response.aread()).decode("utf-8", "replace")
-                if asked and "logprob" in text.lower():
-                    return False
-                raise connection.status_error(response.status_code, text)
-            return await self._read(response, put, cancel, asked)
+        async with aclosing(
+            read_stream(self._connection, path, self._body(), self._chat)
+        ) as chunks:
+            async for chunk in chunks:
+                self._started = True
+                if self._emit(chunk.pieces, chunk.finish_reason, put, cancel):
+                    return
+        # [DONE] (or the end of the body) without a finish reason: the token budget.
+        put(CandidateUpdate(self._index, "", 0.0, done=True, finish_reason="length"))
 
     def _body(self) -> dict[str, Any]:
         return request_body(
@@ -220,32 +270,6 @@ class CandidateCall:
             self._connection.settings.prompt_template,
             self._connection.logprobs,
         )
-
-    async def _read(
-        self, response: httpx2.Response, put: Put, cancel: CancelToken, asked: bool
-    ) -> bool:
-        """Turn events into updates until the candidate finishes; False for an empty
-        stream that asked for logprobs: llama-cpp-python's server refuses them that way
-        when streaming (200, then no events at all, not even [DONE])."""
-        try:
-            async for event in httpx2.EventSource(response):
-                self._started = True
-                chunk = parse_event(event.data, self._chat)
-                if chunk is None:
-                    break
-                if self._emit(chunk.pieces, chunk.finish_reason, put, cancel):
-                    return True
-        except (MalformedStream, httpx2.SSEError) as error:
-            raise RemoteError(
-                "malformed",
-                f"{self._connection.settings.url} sent a malformed stream ({error}); is "
-                "`remote.url` an OpenAI-compatible server?",
-            ) from error
-        if asked and not self._started:
-            return False
-        # [DONE] (or the end of the body) without a finish reason: the token budget.
-        put(CandidateUpdate(self._index, "", 0.0, done=True, finish_reason="length"))
-        return True
 
     def _shown(self, text: str) -> str:
         """`text` without what the model wrote again of the cut prompt end."""

@@ -54,6 +54,11 @@ def template_problem(template: str) -> str | None:
     )
 
 
+def fim_families() -> tuple[str, ...]:
+    """The FIM family names `remote.promptTemplate` accepts, in the order they are tried."""
+    return tuple(_FAMILIES)
+
+
 def template_vocabulary(template: str) -> set[str]:
     """The special tokens to report as the remote tokenizer's, so the prompt builder
     writes the FIM form this template needs (none: prefix-only prompts)."""
@@ -158,6 +163,8 @@ class Chunk:
 
     pieces: tuple[Piece, ...]
     finish_reason: str | None
+    index: int = 0  # the choice's `index` (distinct values: the server honours `n`)
+    scored: bool = False  # the event carried per-token log-probabilities
 
 
 class MalformedStream(ValueError):
@@ -186,7 +193,14 @@ def parse_event(data: str, chat: bool) -> Chunk | None:
         raise MalformedStream(f"a choice is not an object: {data[:80]!r}")
     text = _choice_text(choice, chat)
     finish = choice.get("finish_reason")
-    return Chunk(_pieces(text, choice.get("logprobs"), chat), finish if finish else None)
+    tokens, values = _token_logprobs(choice.get("logprobs"), chat)
+    index = choice.get("index")
+    return Chunk(
+        _pieces(text, tokens, values),
+        finish if finish else None,
+        index if isinstance(index, int) and not isinstance(index, bool) else 0,
+        bool(tokens) and len(tokens) == len(values),
+    )
 
 
 def _choice_text(choice: Mapping[str, Any], chat: bool) -> str:
@@ -202,10 +216,9 @@ def _choice_text(choice: Mapping[str, Any], chat: bool) -> str:
     return content
 
 
-def _pieces(text: str, logprobs: object, chat: bool) -> tuple[Piece, ...]:
+def _pieces(text: str, tokens: list[str], values: list[float]) -> tuple[Piece, ...]:
     """One piece per token when the server sent per-token log-probabilities whose
     tokens spell the text; else the whole text as one piece scored 0.0."""
-    tokens, values = _token_logprobs(logprobs, chat)
     if tokens and len(tokens) == len(values) and "".join(tokens) == text:
         return tuple(Piece(t, v) for t, v in zip(tokens, values, strict=True))
     if not text:
