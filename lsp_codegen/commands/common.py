@@ -13,20 +13,29 @@ from lsp_codegen.engine.factory import load_engine
 
 def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
     """Settings from command-line flags; an invalid flag is reported and defaulted."""
+    settings, problems = parse_settings(raw_settings(args, **extra))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return settings
+
+
+def raw_settings(args: argparse.Namespace, **extra: object) -> dict[str, object]:
+    """The settings the command-line flags give, camelCase as an editor sends them."""
     raw: dict[str, object] = {"model": args.model, "device": args.device, **extra}
     if args.max_new_tokens is not None:
         raw["maxNewTokens"] = args.max_new_tokens
     if getattr(args, "engine", None) is not None:
         raw["engine"] = args.engine
-    remote = {"url": getattr(args, "remote_url", None)}
-    remote["model"] = getattr(args, "remote_model", None)
+    remote = {
+        "url": getattr(args, "remote_url", None),
+        "model": getattr(args, "remote_model", None),
+        "apiKeyEnv": getattr(args, "remote_api_key_env", None),
+        "timeoutMs": getattr(args, "remote_timeout_ms", None),
+    }
     remote = {key: value for key, value in remote.items() if value is not None}
     if remote:
         raw["remote"] = remote
-    settings, problems = parse_settings(raw)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return settings
+    return raw
 
 
 def load_or_report(settings: Settings) -> Engine | None:

@@ -1,16 +1,24 @@
-"""`lsp-codegen doctor`: which engine runs and why, whether the model loads, how fast it is."""
+"""`lsp-codegen doctor`: which engine runs and why, whether the model loads, how fast it is;
+with `--remote URL`, what an OpenAI-compatible server supports and the settings to paste."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import importlib.metadata
+import json
+import logging
+import sys
 import time
+from typing import TYPE_CHECKING
 
-from lsp_codegen.commands.common import load_with_progress, settings_from_args
-from lsp_codegen.config import Settings
+from lsp_codegen.commands.common import load_with_progress, raw_settings, settings_from_args
+from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.engine.base import CancelToken, Engine, EngineError, GenerationRequest
 from lsp_codegen.engine.factory import EngineChoice, choose_engine
+
+if TYPE_CHECKING:
+    from lsp_codegen.engine.remote.probe import Findings
 
 _PROBE_PROMPT = "def add(a, b):\n    "
 _PROBE_TOKENS = 32
@@ -18,6 +26,8 @@ _PROBE_TOKENS = 32
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Print the engine choice, the runtime and speed facts; non-zero if the model fails."""
+    if args.remote is not None:
+        return run_remote_doctor(args)
     settings = settings_from_args(args)
     choice = choose_engine(settings)
     print(f"engine: {choice.kind} ({choice.reason})")
@@ -85,3 +95,91 @@ async def _measure(engine: Engine) -> tuple[float, float]:
             tokens += 1
     total = time.monotonic() - started
     return tokens / total if total > 0 else 0.0, first or total
+
+
+def run_remote_doctor(args: argparse.Namespace) -> int:
+    """Probe the server at `--remote URL`, print what it supports, the settings to paste
+    and what will not work; 1 with a one-line message when it cannot be probed."""
+    from lsp_codegen.engine.remote.engine import api_key_for
+    from lsp_codegen.engine.remote.probe import probe
+
+    args.remote_url = args.remote
+    if logging.getLogger().level > logging.DEBUG:  # one line per HTTP request otherwise
+        logging.getLogger("httpx2").setLevel(logging.WARNING)
+    settings, problems = parse_settings(raw_settings(args))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    remote = settings.remote
+    print(f"remote: {remote.url}")
+    try:
+        findings = asyncio.run(probe(remote, api_key_for(remote)))
+    except EngineError as error:
+        print(f"lsp-codegen doctor: {error}", file=sys.stderr)
+        return 1
+    _print_findings(findings)
+    _print_advice(findings, settings)
+    return 0
+
+
+def _print_findings(findings: Findings) -> None:
+    listed = ", ".join(findings.models) if findings.models is not None else "(no GET /models)"
+    print(f"models: {listed}; probed: {findings.model}")
+    length = findings.context_length or "unknown"
+    print(f"context length: {length} ({findings.context_source})")
+    speed = findings.speed
+    print(f"streaming: {_yes(findings.streams)} ({findings.events} events with text)")
+    print(
+        f"speed: first token after {speed.first_token_s * 1000:.0f} ms; "
+        f"{speed.tokens_per_s:.1f} tokens/s (one stream, {speed.tokens} tokens)"
+    )
+    print(f"logprobs: {_logprobs(findings)}")
+    print(f"n > 1 in one request: {findings.n}")
+    print(f"parallel requests: {_parallel(findings)}")
+    print(f"suffix field: {findings.suffix}")
+    print(f"FIM: {_fim(findings)}")
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _parallel(findings: Findings) -> str:
+    if findings.interrupts:
+        return "no: a second request cut the first one short"
+    return "yes" if findings.parallel else "no: one at a time, the second waited"
+
+
+def _logprobs(findings: Findings) -> str:
+    scored = findings.logprobs_speed
+    if findings.logprobs_refused or scored is None:
+        return "no (the server refused them)"
+    if not findings.logprobs:
+        return "no (the streamed chunks carry none)"
+    return (
+        f"yes, per token in every streamed chunk ({scored.tokens_per_s:.1f} tokens/s and "
+        f"first token after {scored.first_token_s * 1000:.0f} ms with them)"
+    )
+
+
+def _fim(findings: Findings) -> str:
+    if findings.tokenizer is None:
+        return "unknown (no tokenize endpoint)"
+    if findings.fim_family is None:
+        return f"no FIM tokens (checked with {findings.tokenizer})"
+    return (
+        f"{findings.fim_family} tokens (checked with {findings.tokenizer}); "
+        f'promptTemplate "{findings.fim_template}"'
+    )
+
+
+def _print_advice(findings: Findings, settings: Settings) -> None:
+    from lsp_codegen.engine.remote.advice import limitations, recommended_settings
+
+    print("\nsettings to paste into your editor's lsp-codegen settings:")
+    print(json.dumps(recommended_settings(findings, settings.remote), indent=2))
+    found = limitations(findings)
+    print("\nwhat will not work:" if found else "\nwhat will not work: nothing found")
+    for line in found:
+        print(f"- {line}")

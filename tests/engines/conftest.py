@@ -26,3 +26,12 @@ def served(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     server = llama_server(gguf, free_port(), log).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def refusing(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """llama-cpp-python's server without the logits that logprobs need."""
+    log = tmp_path_factory.mktemp("llama-no-logits") / "server.log"
+    server = llama_server(gguf, free_port(), log, "--logits_all", "false").start()
+    yield server
+    server.stop()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -21,21 +19,12 @@ from pytest_lsp import LanguageClient
 from lsp_codegen.engine.base import GenerationRequest
 from lsp_codegen.engine.remote.engine import RemoteEngine, load_remote_engine
 from tests.engines.helpers import OPTIONS, collect, inline_and_actions, remote, text_of
-from tests.engines.servers import ServerProcess, free_port, llama_server
+from tests.engines.servers import ServerProcess
 from tests.lsp.helpers import SERVER, init_params
 
 PROMPT = "def add(a, b):\n    return"
 PATIENT = 120_000  # ms: a shared, busy CPU must not turn a slow answer into a timeout
 REFUSAL = "refuses logprobs"
-
-
-@pytest.fixture(scope="module")
-def refusing(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """llama-cpp-python's server without the logits that logprobs need."""
-    log = tmp_path_factory.mktemp("llama-no-logits") / "server.log"
-    server = llama_server(gguf, free_port(), log, "--logits_all", "false").start()
-    yield server
-    server.stop()
 
 
 def _record_bodies(engine: RemoteEngine) -> list[dict[str, Any]]:
