@@ -111,7 +111,7 @@ def traced(
                 if generating_only and generated is not None:
                     trace.answer(len(generated.candidates))
                 else:
-                    trace.answer(_item_count(result))
+                    trace.answer(item_count(result))
             finally:
                 _CURRENT.reset(token)
                 ls.traces.ended(trace)
@@ -145,7 +145,8 @@ def _trigger(params: object) -> str:
     return name[0].lower() + name[1:]
 
 
-def _item_count(result: object) -> int:
+def item_count(result: object) -> int:
+    """How many items an inline, completion or code-action answer holds."""
     if isinstance(result, types.InlineCompletionList | types.CompletionList):
         return len(result.items)
     return len(result) if isinstance(result, list) else 0

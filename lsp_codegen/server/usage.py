@@ -13,9 +13,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from lsprotocol import types
-
 from lsp_codegen.context.document import DocumentStore
+from lsp_codegen.server.traces import item_count
 from lsp_codegen.stats.acceptance import Acceptance
 from lsp_codegen.stats.records import Kind, Record
 from lsp_codegen.stats.retention import AcceptedKind
@@ -134,16 +133,10 @@ def records_shown(kind: Kind) -> Callable[[Handler[_P, _R]], Handler[_P, _R]]:
             if result is not None:  # None: the feature is off, nothing was answered
                 params = args[0] if args else None
                 uri = getattr(getattr(params, "text_document", None), "uri", "")
-                ls.usage.shown(uri, kind, started, _item_count(result))
+                ls.usage.shown(uri, kind, started, item_count(result))
                 ls.retention.offered(uri, kind, result, ls.encoding)  # for an accept
             return result
 
         return recorded
 
     return decorate
-
-
-def _item_count(result: object) -> int:
-    if isinstance(result, types.InlineCompletionList | types.CompletionList):
-        return len(result.items)
-    return len(result) if isinstance(result, list) else 0
