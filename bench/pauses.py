@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,8 @@ class Pauses:
     empty: int = 0  # answered in time, with no text
     late: int = 0  # no answer before the pause ended
     missed: list[str] = field(default_factory=list)  # the words typed before those pauses
+    # Why each pause without text had none, as its request's trace says (lastCompletion).
+    reasons: Counter[str] = field(default_factory=Counter)
 
     def share_within(self, seconds: float) -> float:
         """Share of pauses answered with text within `seconds`."""
@@ -114,9 +117,22 @@ def session(raw: RawServer, run: int, pause_s: float) -> Pauses:
             result.empty += answer is not None
             result.late += answer is None
             result.missed.append(("empty " if answer else "late ") + repr("".join(keys)))
+            result.reasons[_why(raw, uri, version)] += 1
         time.sleep(max(0.0, sent_at + pause_s - time.perf_counter()))
     raw.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     return result
+
+
+def _why(raw: RawServer, uri: str, version: int) -> str:
+    """The summary of the pause's request (the last inline one for `version`) in its trace:
+    "nothing shown: <why>", or "still running: <what>" for a late one."""
+    arguments = [{"uri": uri, "kind": "inline", "all": True}]
+    command = {"command": "lsp-codegen.lastCompletion", "arguments": arguments}
+    traces = raw.request("workspace/executeCommand", command, 10).get("result") or {}
+    mine = [t for t in traces.get("traces", []) if t["request"]["version"] == version]
+    if not mine:
+        return "no trace"
+    return str(mine[-1]["summary"])
 
 
 def _change(uri: str, version: int, text: str, typed: str) -> dict[str, Any]:
@@ -164,6 +180,9 @@ def _report(label: str, runs: list[Pauses], pause_s: float, verbose: bool) -> No
     )
     if verbose:
         print("  without text: " + ", ".join(m for r in runs for m in r.missed))
+    reasons = sum((r.reasons for r in runs), Counter[str]())
+    for reason, count in reasons.most_common():
+        print(f"  {count} × {reason}")
 
 
 def _worktree(commit: str) -> Path:

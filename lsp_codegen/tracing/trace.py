@@ -92,7 +92,9 @@ class RequestTrace:
         """One line: "shown: 2 of 4 candidates" or "nothing shown: <why>"."""
         outcome = self.outcome
         if outcome is None:
-            return "still running"
+            stages = self._stages()
+            last = str(stages[-1]["stage"]) if stages else ""
+            return f"still running: {_NEXT.get(last, 'answering')}"
         if outcome.status == SHOWN:
             return f"shown: {outcome.reason}"
         if outcome.status == EMPTY:
@@ -135,6 +137,21 @@ class RequestTrace:
             for stage in generation:
                 stage["of"] = f"request {self.joined}"
         return own[:1] + generation + own[1:] if own else generation
+
+
+# What a running request is doing, by the last stage it finished.
+_NEXT = {
+    "": "waiting for the typing pause",
+    "wait": "waiting for the model, or building the prompt",
+    "model load": "building the prompt",
+    "prompt": "waiting for the engine (its queue and the prompt read)",
+    "engine queue": "reading the prompt",
+    "prompt read": "computing the first token",
+    "first token": "writing the candidates",
+    "decode": "ranking the candidates",
+    "rank": "running the examples",
+    "join": "answering",
+}
 
 
 def _fate_json(fate: Fate) -> dict[str, object]:

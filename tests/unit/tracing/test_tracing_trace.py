@@ -85,3 +85,14 @@ def test_the_text_shows_summary_stages_and_each_candidate() -> None:
     assert any(line.startswith("  #0 shown, rank 1") for line in lines)
     assert any(line.startswith("  #1 dropped: syntax: ") for line in lines)
     assert "    | = sum(xs)" in lines
+
+
+def test_a_running_request_says_what_it_is_doing() -> None:
+    trace = _trace()
+    trace.stages.add("wait", 0.0, 0.01)
+    trace.generation = StageLog()
+    trace.generation.add("prompt", 0.0, 0.001)
+    assert trace.summary() == (
+        "still running: waiting for the engine (its queue and the prompt read)"
+    )
+    assert trace.as_json()["outcome"] is None
