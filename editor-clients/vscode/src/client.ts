@@ -16,6 +16,8 @@ import { CandidateRing } from './candidates';
 import { exitedMessage, resolveServerCommand, ServerCommand } from './serverCommand';
 import { SECTION, toServerSettings } from './settings';
 import { StatusItem } from './status';
+import { EmptyAnswerNotes, itemCount } from './why';
+import { WhyDocuments } from './whyView';
 
 export const LANGUAGES = ['python', 'javascript', 'typescript', 'go', 'rust', 'c', 'cpp', 'lua'];
 export const ENGINE_STATUS = 'lsp-codegen.engineStatus';
@@ -27,6 +29,8 @@ export interface Session {
   output: vscode.LogOutputChannel;
   status: StatusItem;
   ring: CandidateRing;
+  notes: EmptyAnswerNotes;
+  why: WhyDocuments;
 }
 
 /** The server command from the settings, the workspace's .venv, or PATH. */
@@ -53,13 +57,14 @@ export function createClient(
   output: vscode.LogOutputChannel,
   status: StatusItem,
   ring: CandidateRing,
+  notes: EmptyAnswerNotes,
 ): LanguageClient {
   const options: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ language })),
     initializationOptions: currentSettings(),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    middleware: statusMiddleware(status, ring),
+    middleware: statusMiddleware(status, ring, notes),
     errorHandler: errorHandler(command.command, status),
   };
   return new LanguageClient('lspCodegen', 'lsp-codegen', command, options);
@@ -103,13 +108,16 @@ async function engineStatus(client: LanguageClient): Promise<Record<string, unkn
   return typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
 }
 
-function statusMiddleware(status: StatusItem, ring: CandidateRing): Middleware {
+function statusMiddleware(status: StatusItem, ring: CandidateRing, notes: EmptyAnswerNotes): Middleware {
   return {
     provideInlineCompletionItems: (document, position, context, token, next) =>
       status.around(async () => {
         const result = await next(document, position, context, token);
-        ring.reset(Array.isArray(result) ? result.length : (result?.items.length ?? 0));
+        const count = itemCount(result);
+        ring.reset(count);
         status.candidate(ring.label());
+        // An empty answer: one lastCompletion request for the tooltip's "why"; none otherwise.
+        void notes.answered(document.uri.toString(), count, token.isCancellationRequested);
         return result;
       }),
     // VS Code asks for code actions on every cursor move; only an explicit request

@@ -11,6 +11,7 @@ import {
 import { candidateActions, CandidateAction, pickLabel } from './candidates';
 import { Session } from './client';
 import { codeActionParams, FUNCTION_ACTIONS, FunctionAction, GENERATE_TITLE, runSelectionParams } from './requests';
+import { lastCompletionParams, whyText } from './why';
 
 /** What the commands need from the extension: the running session, if any. */
 export interface Host {
@@ -33,6 +34,7 @@ const HANDLERS: Record<string, Handler> = {
   'lspCodegen.writeTests': (session) => functionAction(session, 'writeTests'),
   'lspCodegen.nextCandidate': (session) => cycleInline(session, 1),
   'lspCodegen.previousCandidate': (session) => cycleInline(session, -1),
+  'lspCodegen.whyThisSuggestion': whyThisSuggestion,
 };
 
 /** Register every contributed command; without a server they explain why and how to fix it. */
@@ -113,6 +115,21 @@ async function runSelection(session: Session): Promise<void> {
   );
   const result: unknown = await session.status.around(() => session.client.sendRequest(ExecuteCommandRequest.type, params));
   session.output.appendLine(`run selection: ${JSON.stringify(result)}`);
+}
+
+/** The trace of the last request for the active document (or the one a shown trace explains). */
+async function whyThisSuggestion(session: Session): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const source =
+    editor === undefined
+      ? undefined
+      : (session.why.sourceOf(editor.document.uri) ?? session.client.code2ProtocolConverter.asUri(editor.document.uri));
+  if (source === undefined) {
+    void vscode.window.showInformationMessage('lsp-codegen: open the document whose suggestion you want explained.');
+    return;
+  }
+  const result: unknown = await session.client.sendRequest(ExecuteCommandRequest.type, lastCompletionParams(source));
+  await session.why.show(source, whyText(result, source.slice(source.lastIndexOf('/') + 1)));
 }
 
 async function cycleInline(session: Session, step: number): Promise<void> {

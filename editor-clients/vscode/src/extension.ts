@@ -1,17 +1,24 @@
 /** Entry point: start the server, register commands, forward setting changes. */
 import * as vscode from 'vscode';
-import { DidChangeConfigurationNotification, LanguageClient } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, ExecuteCommandRequest, LanguageClient } from 'vscode-languageclient/node';
 import { CandidateRing } from './candidates';
 import { createClient, findServer, Session, showWithLog, watchModel } from './client';
 import { Host, registerCommands } from './commands';
 import { changeNotification, concernsServer, SECTION } from './settings';
 import { StatusItem } from './status';
+import { EmptyAnswerNotes } from './why';
+import { WHY_SCHEME, WhyDocuments } from './whyView';
 
 /** The extension's state: the output, the status item, and the session once started. */
 class Extension implements Host {
   readonly output = vscode.window.createOutputChannel('lsp-codegen', { log: true });
-  readonly status = new StatusItem('lspCodegen.showOutput');
+  readonly status = new StatusItem('lspCodegen.showOutput', 'lspCodegen.whyThisSuggestion');
   readonly ring = new CandidateRing();
+  readonly why = new WhyDocuments();
+  readonly notes = new EmptyAnswerNotes(
+    async (params) => this.current?.client.sendRequest(ExecuteCommandRequest.type, params) ?? null,
+    () => this.showNote(),
+  );
   private current: Session | undefined;
   private problem = 'lsp-codegen: the server has not started yet.';
 
@@ -35,10 +42,12 @@ class Extension implements Host {
     }
     this.output.appendLine(`starting: ${command.command} ${command.args.join(' ')}`);
     const session: Session = {
-      client: createClient(command, this.output, this.status, this.ring),
+      client: createClient(command, this.output, this.status, this.ring, this.notes),
       output: this.output,
       status: this.status,
       ring: this.ring,
+      notes: this.notes,
+      why: this.why,
     };
     await this.startClient(session);
   }
@@ -69,6 +78,11 @@ class Extension implements Host {
     }
   }
 
+  /** The status item's "why" note follows the active document. */
+  showNote(): void {
+    this.status.note(this.notes.note(vscode.window.activeTextEditor?.document.uri.toString()));
+  }
+
   private async startClient(session: Session): Promise<void> {
     try {
       await session.client.start();
@@ -84,6 +98,7 @@ class Extension implements Host {
   dispose(): void {
     this.output.dispose();
     this.status.dispose();
+    this.why.dispose();
   }
 }
 
@@ -96,6 +111,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     started,
     ...registerCommands(started),
     vscode.workspace.onDidChangeConfiguration((event) => started.onSettingsChanged(event)),
+    vscode.workspace.registerTextDocumentContentProvider(WHY_SCHEME, started.why),
+    vscode.window.onDidChangeActiveTextEditor(() => started.showNote()),
+    vscode.workspace.onDidCloseTextDocument((document) => started.notes.forget(document.uri.toString())),
   );
   await started.start();
 }

@@ -1,4 +1,7 @@
-/** The status bar item: starting, loading, generating, idle, error; a click opens the log. */
+/**
+ * The status bar item: starting, loading, generating, idle, error; a click opens the log,
+ * or, after an empty inline answer in the active document, says why.
+ */
 import * as vscode from 'vscode';
 import { ServerState, statusView } from './statusView';
 
@@ -6,10 +9,13 @@ export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private pending = 0;
   private settled: ServerState = { kind: 'starting' };
+  private why: string | undefined;
 
-  constructor(showOutputCommand: string) {
+  constructor(
+    private readonly showOutputCommand: string,
+    private readonly whyCommand: string,
+  ) {
     this.item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
-    this.item.command = showOutputCommand;
     this.show(this.settled);
     this.item.show();
   }
@@ -26,6 +32,14 @@ export class StatusItem implements vscode.Disposable {
   candidate(label: string): void {
     if (this.settled.kind === 'idle') {
       this.set({ ...this.settled, candidate: label });
+    }
+  }
+
+  /** Why the active document's last inline answer was empty (undefined: it was not). */
+  note(why: string | undefined): void {
+    this.why = why;
+    if (this.pending === 0) {
+      this.show(this.settled);
     }
   }
 
@@ -48,9 +62,10 @@ export class StatusItem implements vscode.Disposable {
   }
 
   private show(state: ServerState): void {
-    const view = statusView(state);
+    const view = statusView(state, this.why);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
+    this.item.command = view.clickExplains ? this.whyCommand : this.showOutputCommand;
     this.item.backgroundColor = view.isError
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : undefined;

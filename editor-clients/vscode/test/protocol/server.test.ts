@@ -1,6 +1,7 @@
 /**
  * The real server, driven over stdio by VS Code's JSON-RPC stack: initialize, settings,
- * inline completion + accept, code action + resolve, candidates, $/cancelRequest.
+ * inline completion + accept, "Why this suggestion?" and the empty-answer tooltip, code
+ * action + resolve, candidates, $/cancelRequest.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,8 @@ import {
 import { candidateActions } from '../../src/candidates';
 import { codeActionParams, FUNCTION_ACTIONS, GENERATE_TITLE, runSelectionParams } from '../../src/requests';
 import { changeNotification, toServerSettings } from '../../src/settings';
+import { statusView } from '../../src/statusView';
+import { asTrace, EmptyAnswerNotes, itemCount, lastCompletionParams, whyText } from '../../src/why';
 import { engineStatus, modelDir, PYTHON, Server, startServer, stopServer, waitReady, waitUntil } from './serverProcess';
 
 const PROMPT = 'import math\n\n# Return the n-th Fibonacci number.\ndef fib(n):\n\n\nprint(fib(10))\n';
@@ -48,6 +51,14 @@ function open(server: Server, uri: string, text: string): Promise<void> {
   return server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
     textDocument: { uri, languageId: 'python', version: 1, text },
   });
+}
+
+function inline(server: Server, uri: string, line: number, character: number): Promise<InlineCompletionList> {
+  return server.connection.sendRequest(InlineCompletionRequest.type, {
+    textDocument: { uri },
+    position: { line, character },
+    context: { triggerKind: InlineCompletionTriggerKind.Invoked },
+  }) as Promise<InlineCompletionList>;
 }
 
 function codeActions(server: Server, line: number, triggerKind: CodeActionTriggerKind): Promise<CodeAction[]> {
@@ -159,6 +170,44 @@ describe('a session with the scripted tiny model', () => {
       arguments: item.command.arguments ?? [],
     });
     assert.equal(Number((await engineStatus(server))['generations']), before + 1);
+  });
+
+  test('"Why this suggestion?" shows the trace the server rendered of the last request', async () => {
+    const shown = await inline(server, URI, 4, 0);
+    const result = await server.connection.sendRequest(ExecuteCommandRequest.type, lastCompletionParams(URI));
+    const trace = asTrace(result);
+    assert.ok(trace, `no trace: ${JSON.stringify(result)}`);
+    assert.equal(trace.status, 'shown');
+    assert.match(trace.summary, new RegExp(`^shown: ${shown.items.length} suggestions? of \\d+ candidates?$`));
+    const text = whyText(result, 'fib.py');
+    assert.ok(text.startsWith(`${trace.summary}\n`), text);
+    assert.match(text, /^request \d+: inline \(invoked\) at 4:0 · document v1/m);
+    assert.match(text, /\nstages:\n {2}[^\n]+: [\d.]+ ms/);
+    assert.match(text, /#0 shown, rank 1/);
+    const unasked = await server.connection.sendRequest(ExecuteCommandRequest.type, lastCompletionParams('file:///tmp/unasked.py'));
+    assert.match(whyText(unasked, 'unasked.py'), /^Nothing was asked for unasked\.py yet/);
+  });
+
+  test('after an empty inline answer the tooltip says why, from one request; after a shown one none is sent', async () => {
+    const uri = 'file:///tmp/empty.py';
+    await open(server, uri, 'def f():\n    x = \n'); // `return 1` cannot follow `x = `
+    const asked: unknown[] = [];
+    const notes = new EmptyAnswerNotes(async (params) => {
+      asked.push(params);
+      return server.connection.sendRequest(ExecuteCommandRequest.type, params);
+    });
+    const empty = await inline(server, uri, 1, 8);
+    assert.equal(itemCount(empty), 0);
+    await notes.answered(uri, itemCount(empty), false);
+    assert.deepEqual(asked, [lastCompletionParams(uri, 'inline')]);
+    const note = notes.note(uri);
+    assert.match(String(note), /^nothing shown: \d+ candidates?, .*rejected by syntax$/);
+    const tooltip = statusView({ kind: 'idle', model: 'tiny', candidate: '' }, note).tooltip;
+    assert.ok(tooltip.includes(`Last suggestion here: ${note}`), tooltip);
+    const shown = await inline(server, URI, 4, 0);
+    await notes.answered(URI, itemCount(shown), false);
+    assert.equal(asked.length, 1, 'a shown answer sends no lastCompletion');
+    assert.equal(notes.note(URI), undefined);
   });
 
   test('"Generate code from comment" resolves into a versioned edit that writes the body', async () => {
