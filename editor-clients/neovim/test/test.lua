@@ -107,6 +107,46 @@ local function check_stale_item(bufnr)
   log('a stale inline item is not applied, a current one is')
 end
 
+--- After an inline answer, last_summary() says what became of it and :LspCodegenWhy shows
+--- the server's trace in a floating window that q closes.
+local function check_why(bufnr, namespace)
+  local plugin = require('lsp_codegen')
+  insert_at_body()
+  wait_for('ghost text to explain', function() return ghost_text(bufnr, namespace) ~= nil end)
+  leave_insert()
+  local summary, status
+  wait_for('the last summary', function()
+    summary, status = plugin.last_summary(bufnr)
+    return summary ~= nil
+  end, 10000)
+  check(status == 'shown' and summary:match('^shown: %d+ suggestions? of %d+ candidates?$') ~= nil,
+    'last_summary() of a shown answer, got ' .. tostring(summary) .. ' / ' .. tostring(status))
+  vim.cmd('LspCodegenWhy')
+  wait_for('the why window', function() return vim.bo.filetype == 'lsp_codegen_why' end, 10000)
+  local shown = lines(0)
+  check(vim.api.nvim_win_get_config(0).relative == 'editor', 'the trace is in a floating window')
+  check(shown[1] == summary, ('the first line is the summary %q, got %q'):format(summary, shown[1]))
+  check(vim.tbl_contains(shown, 'stages:'), 'the trace lists its stages:\n' .. table.concat(shown, '\n'))
+  log(':LspCodegenWhy shows:\n' .. table.concat(shown, '\n'))
+  vim.api.nvim_feedkeys('q', 'x', false)
+  check(vim.api.nvim_get_current_buf() == bufnr, 'q closes the window and returns to the code')
+end
+
+--- An empty inline answer: last_summary() names the gate that dropped the candidates.
+local function check_empty_summary(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { 'def f():', '    x = ' }) -- `return` cannot follow
+  vim.api.nvim_win_set_cursor(0, { 2, 0 })
+  vim.api.nvim_feedkeys('A', 'n', false)
+  local summary, status
+  wait_for('the summary of an empty answer', function()
+    summary, status = require('lsp_codegen').last_summary(bufnr)
+    return status == 'empty'
+  end)
+  leave_insert()
+  check(summary:match('^nothing shown: %d+ candidates?, .*rejected by syntax') ~= nil, 'got ' .. summary)
+  log('last_summary() after an empty answer: ' .. summary)
+end
+
 --- The code actions keymap lists every candidate; choosing the best writes `return 1`.
 local function check_code_actions(bufnr)
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
@@ -177,6 +217,9 @@ local function main()
   check_stale_item(first)
   plugin.config.inline = 'ghost' -- the fallback for Neovim < 0.12, on the next buffer
   check_inline(open_prompt(dir, 'ghost.py'), require('lsp_codegen.ghost').namespace, 'extmark')
+  local why = open_prompt(dir, 'why.py')
+  check_why(why, require('lsp_codegen.ghost').namespace)
+  check_empty_summary(why)
   check_code_actions(open_prompt(dir, 'actions.py'))
   check_generate_command(open_prompt(dir, 'generate.py'))
   check_settings_change()

@@ -168,6 +168,132 @@ function M.status(bufnr)
   return response and response.result
 end
 
+--- The trace of the last request for a buffer (`lsp-codegen.lastCompletion`), asynchronously:
+--- `callback(trace)` with the server's JSON (`summary`, `text`, `stages`, `candidates`,
+--- `outcome`), nil when nothing was asked for the buffer yet; `callback(nil, err)` on an error.
+--- @param bufnr integer
+--- @param kind? 'inline'|'completion'|'codeAction' nil: the last request of any kind
+--- @param callback fun(trace: table?, err: string?)
+function M.last_completion(bufnr, kind, callback)
+  local client = M.client(bufnr)
+  if not client then
+    return callback(nil, 'lsp-codegen is not attached to this buffer')
+  end
+  local params = {
+    command = 'lsp-codegen.lastCompletion',
+    arguments = { { uri = vim.uri_from_bufnr(bufnr), kind = kind } },
+  }
+  client:request('workspace/executeCommand', params, function(err, result)
+    callback(type(result) == 'table' and result or nil, err and err.message)
+  end, bufnr)
+end
+
+--- Show `lines` in a floating window; q closes it.
+--- @param lines string[]
+--- @param source integer the buffer the lines explain
+--- @return integer bufnr, integer winid
+function M.open_why(lines, source)
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].filetype = 'lsp_codegen_why'
+  vim.b[buf].lsp_codegen_why_of = source
+  local width = 20
+  for _, line in ipairs(lines) do
+    width = math.max(width, vim.fn.strdisplaywidth(line))
+  end
+  width = math.min(width, vim.o.columns - 4)
+  local height = math.max(1, math.min(#lines, vim.o.lines - 6))
+  local win = vim.api.nvim_open_win(buf, true, {
+    relative = 'editor',
+    width = width,
+    height = height,
+    row = math.floor((vim.o.lines - height) / 2) - 1,
+    col = math.floor((vim.o.columns - width) / 2),
+    style = 'minimal',
+    border = 'rounded',
+    title = ' lsp-codegen: why (q closes) ',
+    title_pos = 'center',
+  })
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = buf, nowait = true, desc = 'lsp-codegen: close' })
+  return buf, win
+end
+
+--- :LspCodegenWhy: the trace of the buffer's last request (what each stage took, each
+--- candidate and why it was dropped), as the server renders it, in a floating window.
+--- @param bufnr? integer
+function M.why(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local source = vim.b[bufnr].lsp_codegen_why_of
+  if source then -- asked again from the window: explain its buffer anew
+    vim.api.nvim_win_close(0, true)
+    bufnr = source
+  end
+  M.last_completion(bufnr, nil, function(trace, err)
+    if err or not trace then
+      local why = err or 'nothing was asked for this buffer yet: type, or ask for a suggestion, then :LspCodegenWhy'
+      return vim.notify('lsp-codegen: ' .. why, err and vim.log.levels.ERROR or vim.log.levels.INFO)
+    end
+    local text = (tostring(trace.text or trace.summary):gsub('\n$', ''))
+    M.open_why(vim.split(text, '\n', { plain = true }), bufnr)
+  end)
+end
+
+--- Per buffer: inline answers seen, the last one fetched, and its summary.
+--- @type table<integer, {answered: integer, fetched: integer, asking: boolean, summary?: string, status?: string}>
+local summaries = {}
+
+--- Count lsp-codegen's completed inline requests per buffer (no request of its own).
+local function track_inline_answers()
+  local group = vim.api.nvim_create_augroup('lsp_codegen_why', { clear = true })
+  vim.api.nvim_create_autocmd('LspRequest', {
+    group = group,
+    callback = function(args)
+      local request = args.data.request
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if request.type ~= 'complete' or request.method ~= 'textDocument/inlineCompletion' then
+        return
+      end
+      if client and client.name == M.name then
+        local state = summaries[request.bufnr] or { answered = 0, fetched = 0, asking = false }
+        state.answered = state.answered + 1
+        summaries[request.bufnr] = state
+      end
+    end,
+  })
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    group = group,
+    callback = function(args) summaries[args.buf] = nil end,
+  })
+end
+
+--- For a statusline: the summary of the buffer's last inline answer ("nothing shown:
+--- 1 candidate, rejected by syntax", "shown: 2 suggestions of 4 candidates") and its status
+--- ("shown", "empty", "cancelled", "superseded", "failed"); nil before the first answer.
+--- Cheap to call on every redraw: it asks the server once per new answer, asynchronously,
+--- and redraws the statuslines when the summary arrives.
+--- @param bufnr? integer
+--- @return string? summary, string? status
+function M.last_summary(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local state = summaries[bufnr]
+  if not state then
+    return nil
+  end
+  if state.fetched < state.answered and not state.asking then
+    state.asking = true
+    local answered = state.answered
+    M.last_completion(bufnr, 'inline', function(trace)
+      state.asking, state.fetched = false, answered
+      state.summary = trace and trace.summary or nil
+      state.status = trace and type(trace.outcome) == 'table' and trace.outcome.status or nil
+      vim.cmd('redrawstatus!')
+    end)
+  end
+  return state.summary, state.status
+end
+
 local function map(mode, lhs, rhs, bufnr, desc)
   if lhs then
     vim.keymap.set(mode, lhs, rhs, { buffer = bufnr, desc = 'lsp-codegen: ' .. desc })
@@ -236,6 +362,9 @@ local function user_commands()
   vim.api.nvim_create_user_command('LspCodegenActions', function()
     M.code_actions()
   end, { desc = 'lsp-codegen: every candidate and action at the cursor' })
+  vim.api.nvim_create_user_command('LspCodegenWhy', function()
+    M.why()
+  end, { desc = "lsp-codegen: why the last suggestion showed what it showed (the request's trace)" })
   vim.api.nvim_create_user_command('LspCodegenStatus', function()
     print(vim.inspect(M.status() or 'lsp-codegen is not attached to this buffer'))
   end, { desc = 'lsp-codegen: the engine status' })
@@ -247,6 +376,7 @@ end
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
   user_commands()
+  track_inline_answers()
   local cmd, why_not = M.resolve_cmd(M.config.cmd)
   M.problem = why_not
   if not cmd then
