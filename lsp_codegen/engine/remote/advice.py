@@ -46,8 +46,17 @@ def limitations(findings: Findings) -> list[str]:
     if not findings.logprobs:
         why = " (the server refused them)" if findings.logprobs_refused else ""
         found.append(
-            f"no per-token logprobs{why}: ranking by likelihood is off, candidates are "
-            "ranked by syntax, examples and speed only"
+            f"no per-token logprobs{why}: ranking by likelihood is off (candidates are "
+            "ranked on the rest of their evidence)"
+        )
+    slower = _logprobs_cost(findings)
+    if slower >= 2:
+        scored = findings.logprobs_speed
+        assert scored is not None
+        found.append(
+            f"logprobs make decoding {slower:.0f}x slower here ({scored.tokens_per_s:.1f} "
+            f"against {findings.speed.tokens_per_s:.1f} tokens/s): set `remote.logprobs` "
+            "false to trade ranking by likelihood for speed"
         )
     if findings.n != "honoured":
         found.append(
@@ -72,6 +81,14 @@ def limitations(findings: Findings) -> list[str]:
             "what the server was started with"
         )
     return found
+
+
+def _logprobs_cost(findings: Findings) -> float:
+    """How many times slower decoding is with logprobs (0 when they are not given)."""
+    scored = findings.logprobs_speed
+    if not findings.logprobs or scored is None or scored.tokens_per_s <= 0:
+        return 0.0
+    return findings.speed.tokens_per_s / scored.tokens_per_s
 
 
 def _no_fim(findings: Findings) -> str:

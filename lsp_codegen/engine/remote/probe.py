@@ -8,8 +8,8 @@ stream reader (stream.py), with the bodies it sends (wire.py):
 2. The FIM family: each FIM family's tokens are tokenized (vLLM and llama.cpp:
    POST /tokenize; llama-cpp-python: POST /extras/tokenize) and those that are one
    token, as one letter is, form the vocabulary `context.fim.detect_fim` reads.
-3. One greedy stream without logprobs: does text arrive before the end (streaming),
-   first-token latency and tokens/s.
+3. One greedy stream without logprobs (after a one-token warm-up request): does text
+   arrive before the end (streaming), first-token latency and tokens/s.
 4. The same stream asking for logprobs: does every chunk carry them.
 5. The same stream with a `suffix`: refused, ignored (the same text) or changes the answer.
 6. One request with `n` = 2: distinct choice indices, or one.
@@ -141,6 +141,8 @@ async def _probe(connection: Connection) -> Findings:
     model = connection.choose_model(entries)
     # Completions first: a server that is not OpenAI's fails here with the clearest
     # message, before the endpoints only some servers have are tried.
+    # A first request may load or warm the model: not part of the latency measured.
+    await _sample(connection, {**_body(model, logprobs=False, tokens=1), "prompt": "def"})
     plain = await _sample(connection, _body(model, logprobs=False))
     scored = await _scored(connection, model)
     suffix = await _suffix(connection, model, plain.text)

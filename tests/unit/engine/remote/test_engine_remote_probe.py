@@ -147,3 +147,12 @@ def test_a_server_that_interrupts_is_named() -> None:
         ]["maxConcurrent"]
         == 1
     )
+
+
+def test_costly_logprobs_are_named_with_their_cost() -> None:
+    costly = replace(FINDINGS, logprobs_speed=Speed(0.5, 8.0, 8))
+    assert limitations(costly) == [
+        "logprobs make decoding 10x slower here (8.0 against 80.0 tokens/s): set "
+        "`remote.logprobs` false to trade ranking by likelihood for speed"
+    ]
+    assert recommended_settings(costly, RemoteSettings())["remote"]["logprobs"] is True
