@@ -284,11 +284,13 @@ function M.last_summary(bufnr)
   if state.fetched < state.answered and not state.asking then
     state.asking = true
     local answered = state.answered
-    M.last_completion(bufnr, 'inline', function(trace)
-      state.asking, state.fetched = false, answered
-      state.summary = trace and trace.summary or nil
-      state.status = trace and type(trace.outcome) == 'table' and trace.outcome.status or nil
-      vim.cmd('redrawstatus!')
+    vim.schedule(function() -- not from inside the statusline's evaluation
+      M.last_completion(bufnr, 'inline', function(trace)
+        state.asking, state.fetched = false, answered
+        state.summary = trace and trace.summary or nil
+        state.status = trace and type(trace.outcome) == 'table' and trace.outcome.status or nil
+        vim.cmd('redrawstatus!')
+      end)
     end)
   end
   return state.summary, state.status
