@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from lsp_codegen.ranking.score import Candidate, RankedCandidate, Rejected
 
+DUPLICATE_OF = "duplicate of candidate "
+
 # Finish reasons that mean a budget cut the candidate short.
 _CUT = {"time": "the time budget", "length": "the token budget"}
 
@@ -61,7 +63,7 @@ def fates(
 
 def _dropped(candidate: Candidate, duplicate_of: int | None, held_back: bool) -> str:
     if duplicate_of is not None:
-        return f"duplicate of candidate {duplicate_of}"
+        return f"{DUPLICATE_OF}{duplicate_of}"
     if held_back:
         return "its line was still being written when the answer was sent"
     if not candidate.text.strip():

@@ -38,7 +38,9 @@ def _request_line(ident: object, request: Mapping[str, object], total: object) -
 
 def _stage_line(stage: Mapping[str, object]) -> str:
     details = ", ".join(
-        f"{key} {value}" for key, value in stage.items() if key not in {"stage", "ms"}
+        str(value) if key == "note" else f"{key} {value}"
+        for key, value in stage.items()
+        if key not in {"stage", "ms"}
     )
     return f"{stage.get('stage')}: {stage.get('ms')} ms" + (f" ({details})" if details else "")
 

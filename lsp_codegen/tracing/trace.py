@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from lsp_codegen.pipeline import GenerationResult
-from lsp_codegen.ranking.fates import Fate, fates
+from lsp_codegen.ranking.fates import DUPLICATE_OF, Fate, fates
 from lsp_codegen.stages import StageLog
 
 # Outcome statuses: "shown" (items went out), "empty" (an answer with no item),
@@ -178,15 +178,24 @@ def _empty_reason(result: GenerationResult | None) -> str:
         return "no candidates were generated"
     if not result.raw:
         return "the model wrote no candidate"
-    reasons = Counter(
-        _reason_kind(fate.dropped)
-        for fate in fates(
-            result.raw, result.candidates, result.rejected, held_back=result.held_back
-        )
-        if fate.dropped
-    )
+    found = fates(result.raw, result.candidates, result.rejected, held_back=result.held_back)
+    dropped = {fate.index: fate.dropped for fate in found if fate.dropped}
+    reasons = Counter(_reason_kind(_root(why, dropped)) for why in dropped.values())
     parts = [f"{n} {why}" if len(reasons) > 1 else why for why, n in reasons.most_common()]
     return f"{_count(len(result.raw))}, " + "; ".join(parts)
+
+
+def _root(dropped: str, reasons: dict[int, str]) -> str:
+    """A duplicate's reason is its original's: four copies of one candidate rejected by
+    syntax are four candidates rejected by syntax."""
+    seen: set[str] = set()
+    while dropped.startswith(DUPLICATE_OF) and dropped not in seen:
+        seen.add(dropped)
+        original = dropped.removeprefix(DUPLICATE_OF)
+        if not original.isdigit() or int(original) not in reasons:
+            break
+        dropped = reasons[int(original)]
+    return dropped
 
 
 def _reason_kind(dropped: str) -> str:

@@ -51,9 +51,10 @@ def register(server: CodegenServer) -> None:
             if (joined := await _from_pending(ls, document, offset)) is not None:
                 return types.InlineCompletionList(items=_items(document, at, joined))
             typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
+            started = time.monotonic()
             if typing:
                 await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
-            started = trace.stages.add("wait", received, note="typing pause (debounce)")
+                started = trace.stages.add("wait", received, note="for a pause in typing")
             answer_at = received + ls.settings.inline.answer_ms / 1000 if typing else None
             generated, ended = await _generate(ls, document, offset, answer_at)
             ls.rhythm.answered(time.monotonic() - started)

@@ -40,6 +40,15 @@ def test_several_reasons_are_counted_each() -> None:
     )
 
 
+def test_duplicates_count_under_their_original_s_reason() -> None:
+    trace = _trace()
+    trace.use(_result("= = 1", "= = 1", "= = 1", ""))
+    trace.answer(0)
+    assert trace.summary() == (
+        "nothing shown: 4 candidates, 3 rejected by syntax; 1 the model wrote nothing"
+    )
+
+
 def test_the_handler_s_reason_wins_over_the_result_s() -> None:
     trace = _trace()
     trace.why_empty = "inline completion is off (`inline.enabled`)"
@@ -74,14 +83,14 @@ def test_a_joined_request_shows_the_generation_s_stages_marked_with_their_owner(
 
 def test_the_text_shows_summary_stages_and_each_candidate() -> None:
     trace = _trace()
-    trace.stages.add("wait", 0.0, 0.05, note="typing pause (debounce)")
+    trace.stages.add("wait", 0.0, 0.05, note="for a pause in typing")
     trace.use(_result("= sum(xs)", "= = 1"))
     trace.answer(1)
     text = render(trace.as_json())
     lines = text.splitlines()
     assert lines[0] == "shown: 1 suggestion of 2 candidates"
     assert lines[1].startswith("request 7: inline (automatic) at 1:10 · document v3")
-    assert "  wait: 50.0 ms (note typing pause (debounce))" in lines
+    assert "  wait: 50.0 ms (for a pause in typing)" in lines
     assert any(line.startswith("  #0 shown, rank 1") for line in lines)
     assert any(line.startswith("  #1 dropped: syntax: ") for line in lines)
     assert "    | = sum(xs)" in lines
