@@ -105,7 +105,8 @@ class Collected:
         elif self.finish in _INTERRUPTED and insertion.mode is Mode.BLOCK:
             # Cut off by the token or time budget: keep only whole lines.
             text = text[: text.rfind("\n") + 1]
-        return Candidate(index=index, text=text, logprobs=tuple(kept), finish_reason=self.finish)
+        beyond = "".join(self.pieces)[len(text) :]
+        return Candidate(index, text, tuple(kept), self.finish, beyond)
 
 
 def rank_so_far(

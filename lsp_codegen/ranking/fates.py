@@ -9,7 +9,7 @@ by post-processing, or was still being written when an early answer was ranked.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lsp_codegen.ranking.score import Candidate, RankedCandidate, Rejected
 
@@ -28,6 +28,7 @@ class Fate:
     shown_at: int | None  # its place among the shown candidates, best first
     evidence: dict[str, object]
     dropped: str | None  # None when shown
+    beyond: str = ""  # what the engine wrote past the cut
 
 
 def fates(
@@ -51,13 +52,14 @@ def fates(
         index = candidate.index
         if index in place:
             ranked = shown[place[index]]
-            found.append(Fate(index, candidate.text, place[index], ranked.evidence, None))
+            fate = Fate(index, candidate.text, place[index], ranked.evidence, None)
         elif index in why_rejected:
             item = why_rejected[index]
-            found.append(Fate(index, candidate.text, None, item.candidate.evidence, item.reason))
+            fate = Fate(index, candidate.text, None, item.candidate.evidence, item.reason)
         else:
             dropped = _dropped(candidate, merged_into.get(index), index in held_back)
-            found.append(Fate(index, candidate.text, None, {}, dropped))
+            fate = Fate(index, candidate.text, None, {}, dropped)
+        found.append(replace(fate, beyond=candidate.beyond))
     return found
 
 
@@ -67,9 +69,20 @@ def _dropped(candidate: Candidate, duplicate_of: int | None, held_back: bool) ->
     if held_back:
         return "its line was still being written when the answer was sent"
     if not candidate.text.strip():
-        cut = _CUT.get(candidate.finish_reason or "")
-        return f"cut by {cut} before a whole line was written" if cut else "the model wrote nothing"
+        return _empty(candidate)
     return "nothing left after clean-up (it repeated the text after the cursor, or only closed it)"
+
+
+def _empty(candidate: Candidate) -> str:
+    cut = _CUT.get(candidate.finish_reason or "")
+    if cut is not None:
+        return f"cut by {cut} before a whole line was written"
+    after = candidate.beyond.strip().split("\n", 1)[0]
+    if candidate.finish_reason == "stop" and after:
+        return f"ended at once: what it wrote next is outside this block ({after!r})"
+    if candidate.finish_reason == "eos":
+        return "the model ended its answer at once (end of text)"
+    return "the model wrote nothing"
 
 
 def _merged(evidence: dict[str, object]) -> list[int]:

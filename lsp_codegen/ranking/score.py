@@ -84,6 +84,7 @@ class Candidate:
     text: str
     logprobs: tuple[float, ...]
     finish_reason: str | None
+    beyond: str = ""  # what the engine wrote past the cut (a stop, an unfinished line)
 
     @property
     def mean_logprob(self) -> float:

@@ -56,7 +56,9 @@ def _candidate_lines(candidate: Mapping[str, object]) -> list[str]:
     text = str(candidate.get("text", ""))
     body = text.splitlines()[:_TEXT_LINES] or ["(empty)"]
     more = ["    …"] if len(text.splitlines()) > _TEXT_LINES else []
-    return [f"  {head}", *(f"    | {line}" for line in body), *more]
+    beyond = str(candidate.get("beyond") or "").strip().split("\n", 1)[0]
+    cut = [f"    ✂ then: {beyond}"] if beyond else []
+    return [f"  {head}", *(f"    | {line}" for line in body), *more, *cut]
 
 
 def _rank(rank: object) -> str:

@@ -162,6 +162,7 @@ def _fate_json(fate: Fate) -> dict[str, object]:
         "rank": fate.shown_at,
         "evidence": fate.evidence,
         "dropped": fate.dropped,
+        "beyond": fate.beyond,
     }
 
 

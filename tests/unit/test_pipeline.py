@@ -62,3 +62,24 @@ def test_ranked_so_far_a_line_shows_only_finished_lines() -> None:
     finished = _streamed("= []", "stop")
     both = rank_so_far({0: running, 1: finished}, line, "m", 0.1)
     assert [c.text.strip() for c in both.candidates] == ["= []"]
+
+
+def test_a_candidate_keeps_what_was_written_past_its_stop() -> None:
+    collected = Collected()
+    for piece in ["    return 1\n", "\ndef g", "():"]:
+        collected.add(CandidateUpdate(0, piece, -0.1))
+    collected.add(CandidateUpdate(0, "", -0.1, done=True, finish_reason="stop", text_end=12))
+    prefix = "def f():\n"
+    block = Insertion(len(prefix), Mode.BLOCK, "    ", prefix, "\n", "python")
+    candidate = collected.candidate(0, block)
+    assert (candidate.text, candidate.beyond) == ("    return 1", "\n\ndef g():")
+
+
+def test_ranked_so_far_records_every_candidate_and_the_held_back_ones() -> None:
+    prefix = "def f(s):\n    words "
+    line = Insertion(len(prefix), Mode.LINE, "", prefix, "\n", "python")
+    result = rank_so_far(
+        {0: _streamed("= re.split(", None), 1: _streamed("= []", "stop")}, line, "m", 0
+    )
+    assert [c.index for c in result.raw] == [0, 1]
+    assert result.held_back == {0}

@@ -49,7 +49,7 @@ def test_a_syntax_rejection_keeps_its_reason_and_evidence() -> None:
 def test_empty_candidates_say_whether_a_budget_cut_them() -> None:
     candidates = [
         Candidate(0, "", (-0.1,), "time"),
-        Candidate(1, "", (), "eos"),
+        Candidate(1, "", (), "cancelled"),
         Candidate(2, "    return 0\n", (-0.1,), "stop"),
     ]
     assert _fates_of(candidates, _block()) == [
@@ -73,3 +73,16 @@ def test_a_candidate_clean_up_emptied_is_named() -> None:
     assert ranking.emptied == 1
     [fate] = fates(candidates, ranking.shown, ranking.rejected)
     assert fate.dropped is not None and fate.dropped.startswith("nothing left after clean-up")
+
+
+def test_a_candidate_stopped_at_once_shows_what_it_wrote_past_the_stop() -> None:
+    candidates = [
+        Candidate(0, "", (-0.1,), "stop", beyond="\n\ndef main():\n    pass\n"),
+        Candidate(1, "", (), "eos"),
+    ]
+    [stopped, ended] = fates(candidates, [], [])
+    assert (
+        stopped.dropped == "ended at once: what it wrote next is outside this block ('def main():')"
+    )
+    assert stopped.beyond.startswith("\n\ndef main():")
+    assert ended.dropped == "the model ended its answer at once (end of text)"
