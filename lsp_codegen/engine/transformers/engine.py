@@ -62,6 +62,9 @@ class LocalEngine(EngineBase):
             stats=self._stats,
             vocabulary=LazyVocabulary(lambda: token_texts(tokenizer)),
         )
+        # Token healing's vocabulary, read now on the worker rather than on the first
+        # prompt: the first suggestion would wait for it.
+        self._worker.submit(self._setup.vocabulary.get)
 
     def stream(
         self, request: GenerationRequest, cancel: CancelToken
