@@ -117,6 +117,40 @@ def test_a_superseded_request_names_the_one_that_replaced_it(endless_model_dir: 
         raw.close()
 
 
+def test_completion_and_generating_code_actions_are_traced_but_not_plain_ones(
+    two_answer_model_dir: Path,
+) -> None:
+    prompt = "# one\n# one() == 1\ndef one():\n"
+    raw = _server(two_answer_model_dir, prompt, maxNewTokens=8)
+    try:
+        completion = {"textDocument": {"uri": URI}, "position": {"line": 3, "character": 0}}
+        raw.request("textDocument/completion", completion, 60)
+        assert _trace(raw, kind="completion")["outcome"]["status"] == "shown"
+        plain = _code_actions(raw, trigger=2)  # automatic: listed, nothing generated
+        assert any(a["title"] == "Generate code from comment" for a in plain)
+        assert _trace(raw, kind="codeAction") is None
+        invoked = _code_actions(raw, trigger=1)  # Ctrl+.: every candidate, checked
+        trace = _trace(raw, kind="codeAction")
+        assert trace["request"]["trigger"] == "invoked"
+        assert "examples" in _stage_names(trace)
+        shown = [c for c in trace["candidates"] if c["shown"]]
+        assert trace["outcome"]["items"] == len(shown) == len(invoked) - 1
+        assert {c["evidence"]["examples"] for c in shown} <= {"0/1", "1/1"}
+    finally:
+        raw.close()
+
+
+def _code_actions(raw: RawServer, trigger: int) -> list[dict[str, Any]]:
+    at = {"line": 0, "character": 0}
+    params = {
+        "textDocument": {"uri": URI},
+        "range": {"start": at, "end": at},
+        "context": {"diagnostics": [], "triggerKind": trigger},
+    }
+    actions: list[dict[str, Any]] = raw.request("textDocument/codeAction", params, 120)["result"]
+    return actions
+
+
 def test_the_command_refuses_arguments_without_a_uri(scripted_model_dir: Path) -> None:
     raw = _server(scripted_model_dir, "x = 1\n")
     try:
