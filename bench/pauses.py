@@ -66,6 +66,7 @@ class Pauses:
     missed: list[str] = field(default_factory=list)  # the words typed before those pauses
     # Why each pause without text had none, as its request's trace says (lastCompletion).
     reasons: Counter[str] = field(default_factory=Counter)
+    late_stages: list[str] = field(default_factory=list)  # where each late request's time went
 
     def share_within(self, seconds: float) -> float:
         """Share of pauses answered with text within `seconds`."""
@@ -93,8 +94,10 @@ def words(text: str) -> list[list[str]]:
     return [word for word in typed if word]
 
 
-def session(raw: RawServer, run: int, pause_s: float) -> Pauses:
-    """Type PAUSES_TYPED into a fresh document; measure the answer at every pause."""
+def session(raw: RawServer, run: int, pause_s: float, explain_late: bool = False) -> Pauses:
+    """Type PAUSES_TYPED into a fresh document; measure the answer at every pause.
+    `explain_late`: after a pause without an answer, wait for it (up to 15 s, the next
+    word waits too) and keep where its time went."""
     uri = f"file:///bench/pauses{run}.py"
     text = _source()
     _open(raw, text, uri)
@@ -118,6 +121,9 @@ def session(raw: RawServer, run: int, pause_s: float) -> Pauses:
             result.late += answer is None
             result.missed.append(("empty " if answer else "late ") + repr("".join(keys)))
             result.reasons[_why(raw, uri, version)] += 1
+            if answer is None and explain_late:  # wait for it, to see where its time went
+                raw.response(last_id, 15)
+                result.late_stages.append(_stages(raw, uri, version))
         time.sleep(max(0.0, sent_at + pause_s - time.perf_counter()))
     raw.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     return result
@@ -133,6 +139,20 @@ def _why(raw: RawServer, uri: str, version: int) -> str:
     if not mine:
         return "no trace"
     return str(mine[-1]["summary"])
+
+
+def _stages(raw: RawServer, uri: str, version: int) -> str:
+    """The stages a late request went through, once it has ended (superseded, mostly)."""
+    arguments = [{"uri": uri, "kind": "inline", "all": True}]
+    command = {"command": "lsp-codegen.lastCompletion", "arguments": arguments}
+    traces = raw.request("workspace/executeCommand", command, 10).get("result") or {}
+    mine = [t for t in traces.get("traces", []) if t["request"]["version"] == version]
+    if not mine:
+        return "no trace"
+    stages = ", ".join(f"{s['stage']} {s['ms']:.0f} ms" for s in mine[-1]["stages"])
+    read = [s for s in mine[-1]["stages"] if s["stage"] == "prompt read"]
+    tokens = f" (prompt {read[0]['tokens']} tokens, {read[0]['computed']} read)" if read else ""
+    return f"v{version}: {stages}{tokens} → {mine[-1]['summary']}"
 
 
 def _change(uri: str, version: int, text: str, typed: str) -> dict[str, Any]:
@@ -183,6 +203,9 @@ def _report(label: str, runs: list[Pauses], pause_s: float, verbose: bool) -> No
     reasons = sum((r.reasons for r in runs), Counter[str]())
     for reason, count in reasons.most_common():
         print(f"  {count} × {reason}")
+    if verbose:
+        for stages in (line for r in runs for line in r.late_stages):
+            print(f"  late, then: {stages}")
 
 
 def _worktree(commit: str) -> Path:
@@ -223,7 +246,7 @@ def main() -> None:
             for run in range(args.runs):
                 for label, path, settings in paths:
                     raw = _server(engine, path, settings)
-                    results[label].append(session(raw, run, args.pause))
+                    results[label].append(session(raw, run, args.pause, args.verbose))
                     raw.close()
             for label, runs in results.items():
                 _report(label, runs, args.pause, args.verbose)
