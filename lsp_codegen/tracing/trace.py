@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lsp_codegen.pipeline import GenerationResult
@@ -19,12 +20,20 @@ SHOWN, EMPTY, CANCELLED, SUPERSEDED, FAILED = "shown", "empty", "cancelled", "su
 
 @dataclass
 class Outcome:
-    """How a request ended, with the reason in words."""
+    """How a request ended, with the reason in words (worked out when first read: most
+    traces are never looked at, and counting an empty answer's reasons takes a while)."""
 
     status: str
-    reason: str
+    why: str | Callable[[], str]
     items: int = 0
     by: int | None = None  # the request that superseded this one
+
+    @property
+    def reason(self) -> str:
+        """The reason in words."""
+        if not isinstance(self.why, str):
+            self.why = self.why()
+        return self.why
 
 
 @dataclass
@@ -60,10 +69,11 @@ class RequestTrace:
         self.answered = time.monotonic()
         if self.ready is not None:
             self.stages.add("answer", self.ready, self.answered, items=items)
+        result = self.result
         if items:
-            self.outcome = Outcome(SHOWN, _shown_reason(items, self.result), items)
+            self.outcome = Outcome(SHOWN, lambda: _shown_reason(items, result), items)
         else:
-            self.outcome = Outcome(EMPTY, self.why_empty or _empty_reason(self.result))
+            self.outcome = Outcome(EMPTY, self.why_empty or (lambda: _empty_reason(result)))
 
     def cancel(self, document_open: bool) -> None:
         """The request was cancelled before it answered."""
