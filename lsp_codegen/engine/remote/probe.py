@@ -85,7 +85,10 @@ class Sample:
         finished = self.arrivals[-1][1].finish_reason
         tokens = asked if finished == "length" else sum(len(c.pieces) for _, c in texts)
         first, last = texts[0][0], texts[-1][0]
-        rate = (tokens - 1) / (last - first) if last > first else tokens / self.total_s
+        # A burst at the end (some servers send everything at once) has no decode rate of
+        # its own: then the rate over the whole answer.
+        spread = self.streamed() and last > first
+        rate = (tokens - 1) / (last - first) if spread else tokens / self.total_s
         return Speed(first, rate, tokens)
 
 
