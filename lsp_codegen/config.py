@@ -110,6 +110,15 @@ def _flag() -> Rule:
     return Rule("true or false", convert)
 
 
+def _auto_flag() -> Rule:
+    def convert(value: object) -> object:
+        if value != "auto" and not isinstance(value, bool):
+            raise _Invalid
+        return value
+
+    return Rule('"auto", true or false', convert)
+
+
 def _string(expected: str) -> Rule:
     def convert(value: object) -> object:
         if not isinstance(value, str):
@@ -217,6 +226,12 @@ class RemoteSettings:
     # llama.cpp's C++ server; llama-cpp-python's server sorts the whole vocabulary
     # in Python per token for them: set false there.
     logprobs: bool = _setting(True, "logprobs", _flag())
+    # A request's sampled candidates as the choices of one request (`n`), which vLLM
+    # decodes together from one read of the prompt; the first, greedy one is its own
+    # request. "auto": when a one-token request with `n` = 2 (sent once) gets two
+    # choices back; false: one request per candidate (spread over replicas behind a
+    # load balancer; llama.cpp's servers ignore `n`).
+    batched_n: bool | Literal["auto"] = _setting("auto", "batchedN", _auto_flag())
 
 
 @dataclass(frozen=True)

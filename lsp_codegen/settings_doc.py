@@ -103,12 +103,19 @@ MEANINGS: Mapping[str, str] = {
     ),
     "remote.timeoutMs": "connect timeout, and the longest silence between two streamed chunks",
     "remote.maxConcurrent": (
-        "HTTP streams open at once (one per candidate); `1` for servers that run one request "
-        "at a time"
+        "HTTP streams open at once (one per candidate, or one for a request's sampled "
+        "candidates with `batchedN`); `1` for servers that run one request at a time"
     ),
     "remote.logprobs": (
         "ask for per-token log-probabilities (they rank candidates; without them all score 0). "
         "`false` for llama-cpp-python's server, which computes them very slowly"
+    ),
+    "remote.batchedN": (
+        "send a request's sampled candidates as the choices of one request (`n`), which vLLM "
+        "decodes from one read of the prompt; the greedy first candidate stays its own request. "
+        '`"auto"` asks the server once (a one-token request with `n` = 2) and otherwise sends one '
+        "request per candidate (llama.cpp's servers ignore `n`); `false` spreads candidates "
+        "over the replicas behind a load balancer"
     ),
     "context.otherFiles": (
         "the most other open documents a prompt takes a snippet from (`0`: only the current file)"

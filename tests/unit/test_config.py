@@ -45,6 +45,7 @@ DEFAULT_WIRE = {
         "timeoutMs": 10000,
         "maxConcurrent": 4,
         "logprobs": True,
+        "batchedN": "auto",
     },
     "context": {"otherFiles": 3, "otherFilesShare": 0.25},
     "stats": {"enabled": True},
@@ -289,3 +290,15 @@ def test_context_and_stats_sections_overlay_and_fall_back() -> None:
     assert settings.stats.enabled is False
     assert len(problems) == 1
     assert "`context.otherFilesShare`" in problems[0]
+
+
+@pytest.mark.parametrize("value", ["auto", True, False])
+def test_batched_n_takes_auto_or_a_flag(value: object) -> None:
+    settings, problems = parse_settings({"remote": {"batchedN": value}})
+    assert not problems and settings.remote.batched_n == value
+
+
+def test_batched_n_refuses_other_values() -> None:
+    settings, problems = parse_settings({"remote": {"batchedN": "yes"}})
+    assert settings.remote.batched_n == "auto"
+    assert problems and '"auto", true or false' in problems[0]

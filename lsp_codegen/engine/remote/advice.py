@@ -60,8 +60,8 @@ def limitations(findings: Findings) -> list[str]:
         )
     if findings.n != "honoured":
         found.append(
-            f"`n` > 1 is {findings.n}: each candidate is its own streamed request (what "
-            "lsp-codegen always does), so the prompt is sent once per candidate"
+            f"`n` > 1 is {findings.n}: each candidate is its own streamed request "
+            "(`remote.batchedN` finds this out itself), so the prompt is sent once per candidate"
         )
     if findings.interrupts:
         found.append(

@@ -1,9 +1,11 @@
 """The remote engine: any OpenAI-compatible server (vLLM, TGI, llama.cpp's server, Ollama).
 
-Candidates stream over server-sent events through httpx2's async client, one
-HTTP request per candidate, at most `remote.maxConcurrent` at a time.
-Cancellation closes the HTTP streams within one poll (20 ms); the server sees
-the disconnect and stops generating.
+Candidates stream over server-sent events through httpx2's async client, at
+most `remote.maxConcurrent` requests at a time: the first, greedy candidate is
+one request; the sampled ones are the choices of one request (`n`) where the
+server honours it (vLLM; asked once, with a one-token request), else one request
+each (llama.cpp's servers ignore `n`). Cancellation closes the HTTP streams
+within one poll (20 ms); the server sees the disconnect and stops generating.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import httpx2
+
 from lsp_codegen.config import RemoteSettings
 from lsp_codegen.engine.base import (
     CancelToken,
@@ -25,13 +29,24 @@ from lsp_codegen.engine.base import (
     GenerationRequest,
     interruption,
 )
+from lsp_codegen.engine.remote.call import StreamCall
 from lsp_codegen.engine.remote.health import Health, HealthListener, RemoteError
-from lsp_codegen.engine.remote.stream import CandidateCall, Connection
-from lsp_codegen.engine.remote.wire import CHARS_PER_TOKEN, template_problem, template_vocabulary
+from lsp_codegen.engine.remote.stream import Connection, RemoteStats, n_support
+from lsp_codegen.engine.remote.wire import (
+    CHARS_PER_TOKEN,
+    CHAT,
+    completions_path,
+    request_body,
+    template_problem,
+    template_vocabulary,
+)
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.02  # how often the merge loop looks at the cancel flag and the deadline
+# After the last candidate's finish, how long its stream may take to send the token
+# counts and [DONE] (vLLM sends them at once) before it is closed.
+USAGE_GRACE_S = 0.05
 DEFAULT_CONTEXT = 4096  # the server's context length is not part of the API
 
 
@@ -59,6 +74,7 @@ class _Merge:
     deadline: float
     queue: asyncio.Queue[CandidateUpdate | BaseException] = field(default_factory=asyncio.Queue)
     finished: set[int] = field(default_factory=set)
+    requests: int = 0  # HTTP requests sent for it
 
 
 class RemoteEngine(EngineBase):
@@ -68,6 +84,7 @@ class RemoteEngine(EngineBase):
         self._settings = settings
         self._connection = Connection(settings, api_key)
         super().__init__(self.info(), RemoteTokenizer(settings.prompt_template))
+        self._stats: RemoteStats = self._connection.stats
         self.health = Health()
 
     def info(self) -> EngineInfo:
@@ -81,6 +98,12 @@ class RemoteEngine(EngineBase):
             fim=template if template and template != "chat" else None,
             engine="remote",
         )
+
+    @property
+    def stats(self) -> RemoteStats:
+        """Live counters, with the HTTP requests sent, whether the server honours `n`
+        and the tokens it counted."""
+        return self._stats
 
     async def stream(
         self, request: GenerationRequest, cancel: CancelToken
@@ -107,10 +130,9 @@ class RemoteEngine(EngineBase):
         self, model: str, request: GenerationRequest, cancel: CancelToken
     ) -> AsyncIterator[CandidateUpdate]:
         merge = _Merge(request, cancel, time.monotonic() + request.max_time_s)
-        calls = [
-            asyncio.create_task(self._call(model, merge, index))
-            for index in range(request.num_candidates)
-        ]
+        calls = [asyncio.create_task(self._call(model, merge, 0, 1))]
+        if request.num_candidates > 1:
+            calls.append(asyncio.create_task(self._sampled(model, merge)))
         try:
             while len(merge.finished) < request.num_candidates:
                 reason = interruption(cancel, merge.deadline)
@@ -127,19 +149,63 @@ class RemoteEngine(EngineBase):
                 if item.done:
                     merge.finished.add(item.index)
                 yield item
+            await asyncio.wait(calls, timeout=USAGE_GRACE_S)
         finally:
             await _stop(calls)
+            self._stats.requests_per_generation.append(merge.requests)
 
-    async def _call(self, model: str, merge: _Merge, index: int) -> None:
-        """Stream candidate `index` into the merge queue; failures go there too."""
-        call = CandidateCall(self._connection, model, merge.request, index, self._stats.count_step)
+    async def _sampled(self, model: str, merge: _Merge) -> None:
+        """Candidates 1 to N - 1: the choices of one request where the server honours
+        `n`, else one request each."""
+        count = merge.request.num_candidates - 1
+        if count > 1 and await self._batches(model, merge):
+            await self._call(model, merge, 1, count)
+            return
+        await asyncio.gather(*(self._call(model, merge, i, 1) for i in range(1, count + 1)))
+
+    async def _batches(self, model: str, merge: _Merge) -> bool:
+        """`remote.batchedN`, or for "auto" whether the server honours `n` (asked once;
+        a question that fails is asked again next time, one request per candidate now)."""
+        if self._settings.batched_n != "auto":
+            return self._settings.batched_n
+        if self._stats.n_honoured is None:
+            merge.requests += 1
+            try:
+                found = await self._ask_n(model)
+            except (RemoteError, httpx2.HTTPError) as error:
+                log.info("%s: could not ask whether n > 1 works: %s", self._settings.url, error)
+                return False
+            self._stats.n_honoured = found == "honoured"
+            log.info("%s: n > 1 in one request %s", self._settings.url, found)
+        return self._stats.n_honoured
+
+    async def _ask_n(self, model: str) -> str:
+        """probe.py's question about `n`, on a prompt of one word for one token."""
+        template = self._settings.prompt_template
+        tiny = GenerationRequest("def", num_candidates=1, max_new_tokens=1, heal=False)
+        body = request_body(model, tiny, 1, template, logprobs=False)
+        async with self._connection.slots():
+            return await n_support(
+                self._connection, completions_path(template), body, template == CHAT
+            )
+
+    async def _call(self, model: str, merge: _Merge, first: int, n: int) -> None:
+        """Stream candidates `first` to `first + n - 1` into the merge queue; failures go
+        there too."""
+        call = StreamCall(self._connection, model, merge.request, first, n, self._stats.count_step)
         try:
             await call.run(merge.queue.put_nowait, merge.cancel)
         except RemoteError as error:
             merge.queue.put_nowait(error)
         except Exception as error:  # a bug or an unforeseen transport error: say what
-            log.exception("remote candidate %d failed", index)
+            log.exception("remote candidate %d failed", first)
             merge.queue.put_nowait(RemoteError("bug", f"{type(error).__name__}: {error}"))
+        else:
+            if n > 1 and len(call.seen) < n:
+                # Some choices never came: a replica behind the URL ignores `n`. Ask again.
+                self._stats.n_honoured = None
+        finally:
+            merge.requests += call.requests
 
     def add_health_listener(self, listener: HealthListener) -> None:
         """Be told (once per change) when the server starts failing and when it recovers."""

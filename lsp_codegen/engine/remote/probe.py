@@ -32,8 +32,10 @@ from lsp_codegen.engine.base import GenerationRequest
 from lsp_codegen.engine.remote.health import RemoteError
 from lsp_codegen.engine.remote.stream import (
     Connection,
-    LogprobsRefused,
+    Refused,
+    n_support,
     read_stream,
+    refused,
     transport_error,
 )
 from lsp_codegen.engine.remote.wire import Chunk, fim_families, request_body, template_vocabulary
@@ -223,7 +225,7 @@ async def _scored(connection: Connection, model: str) -> Sample | None:
     # Fewer tokens: llama-cpp-python's server computes logprobs slowly.
     try:
         return await _sample(connection, _body(model, logprobs=True, tokens=SCORED_TOKENS))
-    except LogprobsRefused:
+    except Refused:
         # llama-cpp-python's server closes the kept-alive connection after refusing
         # them: the next request gets a new one.
         connection.close()
@@ -235,18 +237,15 @@ async def _unless_refused(connection: Connection, body: dict[str, Any]) -> Sampl
     try:
         return await _sample(connection, body)
     except RemoteError as error:
-        if error.kind in ("http", "url"):
+        if refused(error):
             return None
         raise
 
 
 async def _n(connection: Connection, model: str) -> str:
-    """Whether one request with `n` = 2 streams two choices."""
-    body = {**_body(model, logprobs=False, tokens=4), "n": 2, "temperature": 1.0}
-    sample = await _unless_refused(connection, body)
-    if sample is None:
-        return "refused"
-    return "honoured" if len({chunk.index for _, chunk in sample.arrivals}) > 1 else "ignored"
+    """Whether one request with `n` = 2 streams two choices (the engine asks the same)."""
+    body = {**_body(model, logprobs=False, tokens=4), "temperature": 1.0}
+    return await n_support(connection, "/completions", body, chat=False)
 
 
 async def _concurrency(connection: Connection, model: str) -> tuple[bool, bool]:

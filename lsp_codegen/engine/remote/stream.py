@@ -1,35 +1,60 @@
-"""One HTTP connection pool per event loop, and one candidate's SSE stream over it."""
+"""One HTTP connection pool per event loop, and a request's event stream over it.
+
+call.py turns a stream into candidate updates; probe.py reads the same streams to
+find out what a server supports.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Callable
+from collections import deque
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
 
 from lsp_codegen.config import RemoteSettings
-from lsp_codegen.engine.base import CancelToken, CandidateUpdate, GenerationRequest
+from lsp_codegen.engine.base import EngineStats
 from lsp_codegen.engine.remote.health import RemoteError, http_error
-from lsp_codegen.engine.remote.wire import (
-    CHAT,
-    Chunk,
-    MalformedStream,
-    healing_cut,
-    parse_event,
-    request_body,
-)
-from lsp_codegen.engine.stops import stop_index
+from lsp_codegen.engine.remote.wire import Chunk, MalformedStream, Usage, parse_events
 
 log = logging.getLogger(__name__)
 
-CONNECT_RETRIES = (0.1, 0.3)  # seconds to wait before retrying a refused connection
-_FINISH = {"stop": "stop", "length": "length", "eos": "eos"}
+# The optional fields a server may refuse, and what its error message then says.
+_OPTIONAL = {"logprobs": "logprob", "stream_options": "stream_options"}
+_HISTORY = 500
 
-Put = Callable[[CandidateUpdate], None]
-Count = Callable[[CancelToken], None]
+
+@dataclass
+class RemoteStats(EngineStats):
+    """The engine's counters, and what only a remote engine has: the HTTP requests it
+    sent, whether the server honours `n`, and the tokens the servers counted."""
+
+    requests: int = 0  # completion requests sent (streams opened), probes included
+    n_honoured: bool | None = None  # None: not asked yet
+    # HTTP requests per generation (recent history): N streams, or 2 with `n`.
+    requests_per_generation: deque[int] = field(default_factory=lambda: deque(maxlen=_HISTORY))
+    prompt_tokens: int = 0  # from `stream_options` usage, where the server gives it
+    completion_tokens: int = 0
+
+    def add_usage(self, usage: Usage) -> None:
+        """Count the tokens one request read and wrote."""
+        self.prompt_tokens += usage.prompt_tokens
+        self.completion_tokens += usage.completion_tokens
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-friendly copy."""
+        return {
+            **super().as_dict(),
+            "requests": self.requests,
+            "nHonoured": self.n_honoured,
+            "requestsPerGeneration": list(self.requests_per_generation)[-50:],
+            "promptTokens": self.prompt_tokens,
+            "completionTokens": self.completion_tokens,
+        }
 
 
 class Connection:
@@ -43,6 +68,8 @@ class Connection:
         self._slots: asyncio.Semaphore | None = None
         self.model: str | None = None
         self.logprobs = settings.logprobs  # also cleared when the server refuses them
+        self.include_usage = True  # `stream_options`; cleared when the server refuses it
+        self.stats = RemoteStats()
 
     def client(self) -> httpx2.AsyncClient:
         """The client for the running loop (a client cannot move between loops)."""
@@ -121,9 +148,13 @@ class Connection:
         wanted = self.model or settings.model
         return http_error(status, body, settings.url, wanted, settings.api_key_env)
 
-    def drop_logprobs(self) -> None:
-        """Stop asking for logprobs; warn once, although every open candidate is refused."""
-        if self.logprobs:
+    def drop(self, optional: str) -> None:
+        """Stop sending the optional field the server refused (`logprobs`: warn once,
+        although every open candidate is refused)."""
+        if optional == "stream_options":
+            log.info("%s refuses stream_options: no token counts", self.settings.url)
+            self.include_usage = False
+        elif self.logprobs:
             log.warning(
                 "%s refuses logprobs (llama-cpp-python's server needs --logits_all true); "
                 "continuing without them: candidates are ranked without model confidence",
@@ -158,36 +189,49 @@ def transport_error(error: httpx2.HTTPError, settings: RemoteSettings) -> Remote
     return RemoteError("transport", f"request to {url} failed: {type(error).__name__}: {error}")
 
 
-class LogprobsRefused(Exception):
-    """The server refused the log-probabilities a request asked for."""
+class Refused(Exception):
+    """The server refused an optional field the request sent (`logprobs`, `stream_options`)."""
+
+    def __init__(self, optional: str, detail: str) -> None:
+        super().__init__(f"{optional}: {detail}")
+        self.optional = optional
+
+
+def refused(error: RemoteError) -> bool:
+    """The server rejected the request itself (an unknown field or value), not the model,
+    the key or the connection."""
+    return error.kind in ("http", "url")
 
 
 async def read_stream(
     connection: Connection, path: str, body: dict[str, Any], chat: bool
 ) -> AsyncGenerator[Chunk, None]:
-    """POST `body` to `path` and yield each event's chunk until the stream ends.
+    """POST `body` to `path` and yield each choice's chunk of each event until the stream ends.
 
-    Raises `RemoteError` for an HTTP error or a malformed stream, and
-    `LogprobsRefused` when the body asked for logprobs and the server refused them:
-    with an error naming them, or (llama-cpp-python's server when streaming) with
-    200 and no events at all, not even [DONE]. Transport errors are httpx2's.
-    Close it early with `contextlib.aclosing` so the HTTP stream closes at once.
+    Raises `RemoteError` for an HTTP error or a malformed stream, and `Refused`
+    when the server refused an optional field of `body`: with an error naming it,
+    or (llama-cpp-python's server refusing logprobs when streaming) with 200 and no
+    events at all, not even [DONE]. Transport errors are httpx2's. Close it early
+    with `contextlib.aclosing` so the HTTP stream closes at once.
     """
     asked = "logprobs" in body
     started = False
+    connection.stats.requests += 1
     async with connection.client().stream("POST", path, json=body) as response:
         if response.status_code >= 400:
             text = (await response.aread()).decode("utf-8", "replace")
-            if asked and "logprob" in text.lower():
-                raise LogprobsRefused(text)
+            for optional, named in _OPTIONAL.items():
+                if optional in body and named in text.lower():
+                    raise Refused(optional, text)
             raise connection.status_error(response.status_code, text)
         try:
             async for event in httpx2.EventSource(response):
                 started = True
-                chunk = parse_event(event.data, chat)
-                if chunk is None:
+                chunks = parse_events(event.data, chat)
+                if chunks is None:
                     return
-                yield chunk
+                for chunk in chunks:
+                    yield chunk
         except (MalformedStream, httpx2.SSEError) as error:
             raise RemoteError(
                 "malformed",
@@ -195,114 +239,21 @@ async def read_stream(
                 "`remote.url` an OpenAI-compatible server?",
             ) from error
     if asked and not started:
-        raise LogprobsRefused("an empty stream")
+        raise Refused("logprobs", "an empty stream")
 
 
-class CandidateCall:
-    """One candidate's request: open the stream, read events, emit updates."""
-
-    def __init__(
-        self,
-        connection: Connection,
-        model: str,
-        request: GenerationRequest,
-        index: int,
-        count: Count,
-    ) -> None:
-        self._connection = connection
-        self._model = model
-        self._request = request
-        self._index = index
-        self._count = count
-        self._chat = connection.settings.prompt_template == CHAT
-        # What was cut from the prompt's end (healing_cut): the model writes it again
-        # first, and that is not shown.
-        self._hidden = healing_cut(request, connection.settings.prompt_template)
-        self._text = ""
-        self._started = False  # an event arrived: a broken connection is not retried
-
-    async def run(self, put: Put, cancel: CancelToken) -> None:
-        """Stream the candidate to its end, retrying a connection that fails before it answers."""
-        async with self._connection.slots():
-            for delay in (*CONNECT_RETRIES, None):
-                try:
-                    await self._attempt(put, cancel)
-                    return
-                except (httpx2.NetworkError, httpx2.RemoteProtocolError) as error:
-                    if delay is None or cancel.cancelled or not self._retryable(error):
-                        raise transport_error(error, self._connection.settings) from error
-                    await asyncio.sleep(delay)
-                except httpx2.HTTPError as error:
-                    raise transport_error(error, self._connection.settings) from error
-
-    def _retryable(self, error: httpx2.HTTPError) -> bool:
-        """A refused connection, or a kept-alive one the server closed before answering
-        (llama-cpp-python's server closes it after a failed stream, any server when its
-        keep-alive ends as the request leaves); never once the stream has begun."""
-        return isinstance(error, httpx2.ConnectError) or not self._started
-
-    async def _attempt(self, put: Put, cancel: CancelToken) -> None:
-        """One request, and once more without logprobs if the server refused them."""
-        try:
-            await self._stream(put, cancel)
-        except LogprobsRefused:
-            self._connection.drop_logprobs()
-            await self._stream(put, cancel)
-
-    async def _stream(self, put: Put, cancel: CancelToken) -> None:
-        """One request: turn events into updates until the candidate finishes."""
-        path = "/chat/completions" if self._chat else "/completions"
-        async with aclosing(
-            read_stream(self._connection, path, self._body(), self._chat)
-        ) as chunks:
+async def n_support(connection: Connection, path: str, body: dict[str, Any], chat: bool) -> str:
+    """Whether one request for two choices (`body` with `n` = 2) streams both: "honoured",
+    "ignored" (only choice 0 comes back: llama.cpp's servers) or "refused"."""
+    indices: set[int] = set()
+    try:
+        async with aclosing(read_stream(connection, path, {**body, "n": 2}, chat)) as chunks:
             async for chunk in chunks:
-                self._started = True
-                if self._emit(chunk.pieces, chunk.finish_reason, put, cancel):
-                    return
-        # [DONE] (or the end of the body) without a finish reason: the token budget.
-        put(CandidateUpdate(self._index, "", 0.0, done=True, finish_reason="length"))
-
-    def _body(self) -> dict[str, Any]:
-        return request_body(
-            self._model,
-            self._request,
-            self._index,
-            self._connection.settings.prompt_template,
-            self._connection.logprobs,
-        )
-
-    def _shown(self, text: str) -> str:
-        """`text` without what the model wrote again of the cut prompt end."""
-        hidden = self._hidden
-        if not hidden:
-            return text
-        if text.startswith(hidden):
-            self._hidden = ""
-            return text[len(hidden) :]
-        if hidden.startswith(text):
-            self._hidden = hidden[len(text) :]
-            return ""
-        # The model did not write the cut spaces again: the user's own spaces stay, and
-        # its text follows them as written.
-        self._hidden = ""
-        return text
-
-    def _emit(self, pieces: Any, finish: str | None, put: Put, cancel: CancelToken) -> bool:
-        """Emit one update per piece; True once the candidate is done."""
-        for piece in pieces:
-            self._count(cancel)
-            text = self._shown(piece.text)
-            self._text += text
-            cut = stop_index(self._text, len(text), self._request)
-            if cut is not None:
-                put(CandidateUpdate(self._index, text, piece.logprob, True, "stop", cut))
-                return True
-            put(CandidateUpdate(self._index, text, piece.logprob))
-        if finish is None:
-            return False
-        put(
-            CandidateUpdate(
-                self._index, "", 0.0, done=True, finish_reason=_FINISH.get(finish, finish)
-            )
-        )
-        return True
+                indices.add(chunk.index)
+                if len(indices) > 1:
+                    break
+    except RemoteError as error:
+        if refused(error):
+            return "refused"
+        raise
+    return "honoured" if len(indices) > 1 else "ignored"

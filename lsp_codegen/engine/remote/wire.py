@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from lsp_codegen.engine.base import GenerationRequest
 
@@ -94,6 +94,11 @@ def render_prompt(template: str, prompt: str) -> tuple[str, str | None]:
     return template.replace("{prefix}", prefix).replace("{suffix}", suffix), None
 
 
+def completions_path(template: str) -> str:
+    """The endpoint a template's requests go to, below `remote.url`."""
+    return "/chat/completions" if template == CHAT else "/completions"
+
+
 def healing_cut(request: GenerationRequest, template: str) -> str:
     """The spaces and tabs cut from the end of the prompt sent: token healing without the
     server's tokenizer. The model then writes them again with its next token (` =`),
@@ -114,12 +119,17 @@ def request_body(
     index: int,
     template: str,
     logprobs: bool,
+    *,
+    n: int = 1,
+    usage: bool = False,
 ) -> dict[str, Any]:
-    """The JSON body asking for candidate `index` (the first is greedy, others sampled).
+    """The JSON body asking for candidates `index` to `index + n - 1` (the first
+    candidate is greedy, the others sampled).
 
-    One request per candidate rather than `n`: llama.cpp's server and Ollama
-    ignore `n`, and servers with prefix caching (vLLM, llama.cpp) share the
-    prompt's work between the requests anyway.
+    `n` > 1 asks for them as the choices of one request (vLLM shares the prompt's
+    work between them); servers that ignore `n` (llama.cpp's, Ollama) get one
+    request per candidate instead (engine.py decides). With `usage` the last event
+    counts the tokens (OpenAI's `stream_options`).
     """
     body: dict[str, Any] = {
         "model": model,
@@ -128,6 +138,10 @@ def request_body(
         "top_p": request.top_p,
         "stream": True,
     }
+    if n > 1:
+        body["n"] = n  # vLLM seeds its choices seed, seed + 1, ... as separate requests get
+    if usage:
+        body["stream_options"] = {"include_usage": True}
     if request.stop:
         body["stop"] = list(request.stop[:MAX_SERVER_STOPS])
     if request.seed is not None:
@@ -158,21 +172,33 @@ class Piece:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """The tokens a request read and wrote, all its choices together."""
+
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True)
 class Chunk:
-    """One parsed event: new pieces, and the finish reason once the server gives one."""
+    """One choice of one parsed event: new pieces, and the finish reason once the server
+    gives one; or the token counts alone (`usage`)."""
 
     pieces: tuple[Piece, ...]
     finish_reason: str | None
     index: int = 0  # the choice's `index` (distinct values: the server honours `n`)
     scored: bool = False  # the event carried per-token log-probabilities
+    usage: Usage | None = None  # the token counts of the last event (`stream_options`)
 
 
 class MalformedStream(ValueError):
     """An event that is not the JSON an OpenAI-compatible server sends."""
 
 
-def parse_event(data: str, chat: bool) -> Chunk | None:
-    """Parse one event's data; None for the final "[DONE]"."""
+def parse_events(data: str, chat: bool) -> tuple[Chunk, ...] | None:
+    """Parse one event's data: a chunk per choice it carries (a server honouring `n`
+    may put several in one event), one with only `usage` for the token counts that
+    end a stream; None for the final "[DONE]"."""
     if data.strip() == "[DONE]":
         return None
     try:
@@ -186,9 +212,14 @@ def parse_event(data: str, chat: bool) -> Chunk | None:
     choices = event.get("choices")
     if not isinstance(choices, list):
         raise MalformedStream(f"an event has no `choices` list: {data[:80]!r}")
-    if not choices:
-        return Chunk((), None)  # usage-only events
-    choice = choices[0]
+    chunks = [_parse_choice(choice, chat, data) for choice in choices]
+    usage = _usage(event.get("usage"))
+    if usage is not None or not chunks:  # usage-only events, and empty ones
+        chunks.append(Chunk((), None, usage=usage))
+    return tuple(chunks)
+
+
+def _parse_choice(choice: object, chat: bool, data: str) -> Chunk:
     if not isinstance(choice, Mapping):
         raise MalformedStream(f"a choice is not an object: {data[:80]!r}")
     text = _choice_text(choice, chat)
@@ -198,9 +229,22 @@ def parse_event(data: str, chat: bool) -> Chunk | None:
     return Chunk(
         _pieces(text, tokens, values),
         finish if finish else None,
-        index if isinstance(index, int) and not isinstance(index, bool) else 0,
+        index if _is_count(index) else 0,
         bool(tokens) and len(tokens) == len(values),
     )
+
+
+def _usage(usage: object) -> Usage | None:
+    if not isinstance(usage, Mapping):
+        return None
+    read, wrote = usage.get("prompt_tokens"), usage.get("completion_tokens")
+    if not (_is_count(read) and _is_count(wrote)):
+        return None
+    return Usage(read, wrote)
+
+
+def _is_count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _choice_text(choice: Mapping[str, Any], chat: bool) -> str:

@@ -13,7 +13,7 @@ import pytest
 from lsp_codegen.config import RemoteSettings, parse_settings
 from lsp_codegen.engine.remote.advice import limitations, recommended_settings
 from lsp_codegen.engine.remote.probe import Findings, Sample, Speed, template_for
-from lsp_codegen.engine.remote.wire import Chunk, Piece, parse_event, template_vocabulary
+from lsp_codegen.engine.remote.wire import Chunk, Piece, parse_events, template_vocabulary
 
 FINDINGS = Findings(
     url="http://gpu-box:8000/v1",
@@ -80,10 +80,10 @@ def test_a_burst_at_the_end_does_not_stream() -> None:
 def test_events_say_their_choice_and_whether_they_carry_logprobs() -> None:
     scored = {"index": 1, "text": "a", "logprobs": {"tokens": ["a"], "token_logprobs": [-1.0]}}
     bare = {"index": 0, "text": "b", "logprobs": None}
-    first = parse_event(json.dumps({"choices": [scored]}), chat=False)
-    second = parse_event(json.dumps({"choices": [bare]}), chat=False)
-    assert first is not None and (first.index, first.scored) == (1, True)
-    assert second is not None and (second.index, second.scored) == (0, False)
+    (first,) = parse_events(json.dumps({"choices": [scored]}), chat=False) or ()
+    (second,) = parse_events(json.dumps({"choices": [bare]}), chat=False) or ()
+    assert (first.index, first.scored) == (1, True)
+    assert (second.index, second.scored) == (0, False)
 
 
 def test_settings_for_a_capable_server_are_valid_and_complete() -> None:
