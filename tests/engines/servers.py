@@ -1,8 +1,10 @@
-"""Real server processes for the engine tests: llama.cpp's OpenAI server and a bad one."""
+"""Real server processes for the engine tests: llama.cpp's OpenAI server, vLLM's, and a bad one."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import httpx2
 import pytest
 
 SKIP_VARIABLE = "LSP_CODEGEN_SKIP_LLAMACPP"
+VLLM_VARIABLE = "LSP_CODEGEN_VLLM_PYTHON"
 BAD_SERVER = Path(__file__).with_name("bad_server.py")
 
 
@@ -39,51 +42,106 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """A server subprocess on a fixed loopback port that can be killed and restarted."""
+    """A server subprocess on a fixed loopback port that can be killed and restarted.
 
-    def __init__(self, command: list[str], port: int, log: Path) -> None:
+    It leads its own process group, so kill() and stop() also end the workers it
+    spawned (vLLM's engine core) instead of leaving them behind.
+    """
+
+    def __init__(
+        self,
+        command: list[str],
+        port: int,
+        log: Path,
+        *,
+        ready_path: str = "/v1/models",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.command = command
         self.port = port
         self.log = log
+        self.ready_path = ready_path  # answers below 500 once the server serves
+        self.env = env
         self.process: subprocess.Popen[bytes] | None = None
+        self.group: int | None = None  # the last started process group
+
+    @property
+    def base(self) -> str:
+        """The server's root URL (where /health and /metrics live)."""
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def url(self) -> str:
         """The OpenAI-style base URL."""
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.base}/v1"
 
     def start(self, timeout: float = 120.0) -> ServerProcess:
-        """Start it and wait until GET /v1/models answers."""
+        """Start it and wait until GET `ready_path` answers."""
+        environment = None if self.env is None else {**os.environ, **self.env}
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(self.command, stdout=log, stderr=log)
+            self.process = subprocess.Popen(
+                self.command, stdout=log, stderr=log, env=environment, start_new_session=True
+            )
+        self.group = self.process.pid
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self._end_group(signal.SIGKILL)
                 raise AssertionError(f"server exited early; see {self.log}")
             try:
-                if httpx2.get(f"{self.url}/models", timeout=1).status_code < 500:
+                if httpx2.get(f"{self.base}{self.ready_path}", timeout=1).status_code < 500:
                     return self
             except httpx2.HTTPError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
+        self.kill()
         raise AssertionError(f"server did not answer within {timeout} s; see {self.log}")
 
     def kill(self) -> None:
-        """SIGKILL: no goodbye on open streams."""
+        """SIGKILL to the whole group: no goodbye on open streams."""
         if self.process is not None:
-            self.process.kill()
+            self._end_group(signal.SIGKILL)
             self.process.wait(timeout=10)
             self.process = None
 
     def stop(self) -> None:
-        """Terminate politely."""
+        """Terminate politely; SIGKILL what is left of the group after 10 s."""
         if self.process is not None:
-            self.process.terminate()
+            self._end_group(signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
             self.process = None
+            self._end_group(signal.SIGKILL)
+
+    def orphans(self, timeout: float = 10.0) -> bool:
+        """True while a process of the last group is still alive after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        while self.group is not None and _group_alive(self.group):
+            if time.monotonic() > deadline:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def _end_group(self, sig: signal.Signals) -> None:
+        if self.group is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.group, sig)
+
+
+def _group_alive(group: int) -> bool:
+    """Whether process group `group` has a live (not zombie) member."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            return True
+    return False
 
 
 def llama_server(gguf: Path, port: int, log: Path, *extra: str) -> ServerProcess:
@@ -110,6 +168,59 @@ def llama_server(gguf: Path, port: int, log: Path, *extra: str) -> ServerProcess
         *extra,
     ]
     return ServerProcess(command, port, log)
+
+
+def vllm_server(python: str, model: Path, port: int, log: Path) -> ServerProcess:
+    """vLLM's OpenAI server on the CPU serving the converted folder `model` as "gemma-3-270m"
+    (flags and environment from /work/shared/ENVIRONMENT.md: eager mode starts in ~80 s)."""
+    command = [
+        python,
+        "-m",
+        "vllm.entrypoints.openai.api_server",
+        "--model",
+        str(model),
+        "--served-model-name",
+        "gemma-3-270m",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dtype",
+        "float32",
+        "--max-model-len",
+        "2048",
+        "--enforce-eager",
+    ]
+    env = {"VLLM_CPU_KVCACHE_SPACE": "2", "HF_HUB_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1"}
+    return ServerProcess(command, port, log, ready_path="/health", env=env)
+
+
+def require_vllm() -> str:
+    """vLLM's python (from $LSP_CODEGEN_VLLM_PYTHON); skip without it, fail if it is wrong."""
+    python = os.environ.get(VLLM_VARIABLE)
+    if not python:
+        pytest.skip(
+            f"vLLM tests run with `make test-vllm` (it installs vLLM in .venv-vllm and sets "
+            f"{VLLM_VARIABLE})"
+        )
+    if not Path(python).is_file():
+        pytest.fail(f"{VLLM_VARIABLE}={python} is not a file; `make test-vllm` creates it")
+    return python
+
+
+def vllm_metric(server: ServerProcess, name: str, **labels: str) -> float:
+    """The sum of `name`'s samples (matching `labels`) in vLLM's Prometheus /metrics text."""
+    text = httpx2.get(f"{server.base}/metrics", timeout=10).text
+    total, seen = 0.0, False
+    for line in text.splitlines():
+        sample, _, value = line.rpartition(" ")
+        metric, _, rest = sample.partition("{")
+        if metric != name:
+            continue
+        if all(f'{key}="{wanted}"' in rest for key, wanted in labels.items()):
+            total, seen = total + float(value), True
+    assert seen, f"{name} {labels} is not in {server.base}/metrics"
+    return total
 
 
 def bad_server(mode: str, port: int, log: Path) -> ServerProcess:
