@@ -61,9 +61,14 @@ def vllm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp("vllm") / "server.log"
     server = vllm_server(python, model, free_port(), log).start(timeout=VLLM_START_S)
     try:
-        # The first completion takes >10 s (warm-up); no test should pay for it.
+        # The first completion takes >10 s (warm-up), and so did the first sampled n = 2
+        # stream with logprobs after it (the remote engine's shape): no test pays for them.
         body = {"model": "gemma-3-270m", "prompt": "def f():", "max_tokens": 4}
-        httpx2.post(f"{server.url}/completions", json=body, timeout=120).raise_for_status()
+        sampled = {**body, "n": 2, "temperature": 0.8, "logprobs": 1, "stream": True}
+        sampled["stream_options"] = {"include_usage": True}
+        for warm_up in (body, sampled):
+            answer = httpx2.post(f"{server.url}/completions", json=warm_up, timeout=120)
+            answer.raise_for_status()
         yield server
     finally:
         server.stop()

@@ -38,8 +38,18 @@ ENDLESS = "numbers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,"
 ENDLESS_URI = "file:///endless.py"
 
 
+# No test here is about the time limit; 2 busy cores can make a first token slow.
+TIMEOUT_MS = 60000
+
+
 def _remote(vllm: ServerProcess) -> dict[str, Any]:
-    return {"url": vllm.url, "model": MODEL, "maxConcurrent": 4, "logprobs": True}
+    return {
+        "url": vllm.url,
+        "model": MODEL,
+        "maxConcurrent": 4,
+        "logprobs": True,
+        "timeoutMs": TIMEOUT_MS,
+    }
 
 
 def _options(vllm: ServerProcess, **overrides: Any) -> dict[str, Any]:
@@ -119,7 +129,7 @@ def endless(vllm: ServerProcess) -> Iterator[RawServer]:
 
 
 async def test_engine_streams_four_candidates_with_logprobs(vllm: ServerProcess) -> None:
-    engine = load_remote_engine(remote(vllm.url, model=MODEL, maxConcurrent=4, logprobs=True))
+    engine = load_remote_engine(remote(**_remote(vllm)))
     request = GenerationRequest(
         "def add(a, b):\n    return",
         num_candidates=4,
