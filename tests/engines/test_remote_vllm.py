@@ -147,6 +147,26 @@ async def test_engine_streams_four_candidates_with_logprobs(vllm: ServerProcess)
     assert engine.info().model == MODEL
 
 
+async def test_sampled_candidates_go_as_one_request_with_n(vllm: ServerProcess) -> None:
+    # vLLM honours `n`: the greedy candidate is its own request and the three sampled ones
+    # the choices of one more (the first generation also asks, once, whether `n` works).
+    request = GenerationRequest(
+        "def add(a, b):\n    return", num_candidates=4, max_new_tokens=8, max_time_s=120
+    )
+    batched = load_remote_engine(remote(**_remote(vllm)))
+    for _ in range(2):
+        updates = await collect(batched, request)
+        assert sorted(updates) == [0, 1, 2, 3]
+        assert all(text_of(updates[index]) for index in (1, 2, 3))
+    assert batched.stats.n_honoured is True
+    assert list(batched.stats.requests_per_generation) == [3, 2]
+    assert batched.stats.completion_tokens > 0
+    streams = load_remote_engine(remote(**_remote(vllm), batchedN=False))
+    assert sorted(await collect(streams, request)) == [0, 1, 2, 3]
+    assert list(streams.stats.requests_per_generation) == [4]
+    assert streams.stats.n_honoured is None
+
+
 # --- through LSP ---------------------------------------------------------------------
 
 
