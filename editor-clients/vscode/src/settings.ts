@@ -32,6 +32,7 @@ export const SERVER_SETTINGS = [
   'remote.promptTemplate',
   'remote.timeoutMs',
   'remote.maxConcurrent',
+  'remote.batchedN',
   'remote.logprobs',
   'context.otherFiles',
   'context.otherFilesShare',
