@@ -132,27 +132,29 @@ def session(raw: RawServer, run: int, pause_s: float, explain_late: bool = False
 def _why(raw: RawServer, uri: str, version: int) -> str:
     """The summary of the pause's request (the last inline one for `version`) in its trace:
     "nothing shown: <why>", or "still running: <what>" for a late one."""
-    arguments = [{"uri": uri, "kind": "inline", "all": True}]
-    command = {"command": "lsp-codegen.lastCompletion", "arguments": arguments}
-    traces = raw.request("workspace/executeCommand", command, 10).get("result") or {}
-    mine = [t for t in traces.get("traces", []) if t["request"]["version"] == version]
-    if not mine:
-        return "no trace"
-    return str(mine[-1]["summary"])
+    trace = _trace(raw, uri, version)
+    return "no trace" if trace is None else str(trace["summary"])
 
 
 def _stages(raw: RawServer, uri: str, version: int) -> str:
     """The stages a late request went through, once it has ended (superseded, mostly)."""
+    trace = _trace(raw, uri, version)
+    if trace is None:
+        return "no trace"
+    stages = ", ".join(f"{s['stage']} {s['ms']:.0f} ms" for s in trace["stages"])
+    read = [s for s in trace["stages"] if s["stage"] == "prompt read"]
+    tokens = f" (prompt {read[0]['tokens']} tokens, {read[0]['computed']} read)" if read else ""
+    return f"v{version}: {stages}{tokens} → {trace['summary']}"
+
+
+def _trace(raw: RawServer, uri: str, version: int) -> dict[str, Any] | None:
+    """The trace of the last inline request for `version` of `uri`, as lastCompletion
+    gives it, or None where the server kept none."""
     arguments = [{"uri": uri, "kind": "inline", "all": True}]
     command = {"command": "lsp-codegen.lastCompletion", "arguments": arguments}
     traces = raw.request("workspace/executeCommand", command, 10).get("result") or {}
     mine = [t for t in traces.get("traces", []) if t["request"]["version"] == version]
-    if not mine:
-        return "no trace"
-    stages = ", ".join(f"{s['stage']} {s['ms']:.0f} ms" for s in mine[-1]["stages"])
-    read = [s for s in mine[-1]["stages"] if s["stage"] == "prompt read"]
-    tokens = f" (prompt {read[0]['tokens']} tokens, {read[0]['computed']} read)" if read else ""
-    return f"v{version}: {stages}{tokens} → {mine[-1]['summary']}"
+    return mine[-1] if mine else None
 
 
 def _change(uri: str, version: int, text: str, typed: str) -> dict[str, Any]:
