@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast test-vllm vllm-deps vllm-model lint typecheck docs fuzz bench install sandbox-deps editor-deps llamacpp-deps clean
+.PHONY: demo test test-fast test-vllm vllm-deps vllm-model lint typecheck docs fuzz bench install sandbox-deps editor-deps llamacpp-deps vsix screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,22 @@ $(EDITOR_STAMP): editor-clients/vscode/package-lock.json
 	cd editor-clients/vscode && npm ci --no-audit --no-fund
 	touch $(EDITOR_STAMP)
 
+# A real VS Code workbench for tests/editors/test_vscode_workbench.py: code-server 4.100.3,
+# playwright-core and vsce, locked in tests/editors/workbench/package-lock.json and installed
+# there, and Debian's chromium and ripgrep (root with apt-get). ~2 min the first time, then
+# stamped; the stamp lives in node_modules, so `npm ci` and the stamp come and go together.
+WORKBENCH := tests/editors/workbench
+WORKBENCH_STAMP := $(WORKBENCH)/node_modules/.installed
+$(WORKBENCH_STAMP): $(WORKBENCH)/package-lock.json $(WORKBENCH)/install.sh
+	@command -v npm >/dev/null 2>&1 || { echo "npm missing: install Node.js 20 (or LSP_CODEGEN_SKIP_EDITORS=1 to skip editor tests)"; exit 0; }
+	$(WORKBENCH)/install.sh || echo "the VS Code workbench could not be installed: its test will fail (LSP_CODEGEN_SKIP_EDITORS=1 skips editor tests)"
+
+# The extension package, built offline with the locked vsce: editor-clients/vscode/lsp-codegen-0.1.0.vsix.
+vsix: $(EDITOR_STAMP) $(WORKBENCH_STAMP)
+	cd editor-clients/vscode && ../../$(WORKBENCH)/node_modules/.bin/vsce package --no-dependencies
+
 # Emacs + eglot for tests/editors/test_emacs.py, installed when we may (root with apt-get).
-editor-deps: $(EDITOR_STAMP)
+editor-deps: $(EDITOR_STAMP) $(if $(filter 1,$(LSP_CODEGEN_SKIP_EDITORS)),,$(WORKBENCH_STAMP))
 	@command -v emacs >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >/dev/null) || \
