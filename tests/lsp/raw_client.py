@@ -65,6 +65,11 @@ class RawServer:
         assert response is not None, f"{method}: no answer within {timeout} s"
         return response
 
+    def open(self, uri: str, text: str, language: str = "python") -> None:
+        """didOpen `text` at `uri`, version 1."""
+        document = {"uri": uri, "languageId": language, "version": 1, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": document})
+
     def initialize(self, options: dict[str, Any] | None = None, **capabilities: Any) -> None:
         """initialize + initialized, with a model that cannot load unless `options` names one."""
         params = {

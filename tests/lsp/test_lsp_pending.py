@@ -25,8 +25,7 @@ def _server(model: Path, **settings: Any) -> RawServer:
     raw = RawServer()
     raw.initialize({"model": str(model), "numCandidates": 1, **settings})
     raw.wait_ready()
-    document = {"uri": URI, "languageId": "python", "version": 1, "text": PROMPT}
-    raw.notify("textDocument/didOpen", {"textDocument": document})
+    raw.open(URI, PROMPT)
     return raw
 
 

@@ -4,8 +4,12 @@ and a superseded request — real server over stdio, tiny scripted GPT-2 models.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.lsp.raw_client import RawServer
 
@@ -13,13 +17,27 @@ URI = "file:///traced.py"
 REQUEST_CANCELLED = -32800
 
 
-def _server(model: Path, text: str, **settings: Any) -> RawServer:
+@contextmanager
+def _session(model: Path, text: str, **settings: Any) -> Iterator[RawServer]:
+    """The server with `model` loaded and `text` open at URI; killed on leaving."""
     raw = RawServer()
-    raw.initialize({"model": str(model), "numCandidates": 2, **settings})
-    raw.wait_ready()
-    document = {"uri": URI, "languageId": "python", "version": 1, "text": text}
-    raw.notify("textDocument/didOpen", {"textDocument": document})
-    return raw
+    try:
+        raw.initialize({"model": str(model), "numCandidates": 2, **settings})
+        raw.wait_ready()
+        raw.open(URI, text)
+        yield raw
+    finally:
+        raw.close()
+
+
+@pytest.fixture
+def streaming(endless_model_dir: Path) -> Iterator[tuple[RawServer, int]]:
+    """A session whose first inline request is streaming an endless answer: the server
+    and that request's id."""
+    with _session(endless_model_dir, "def f():\n", maxNewTokens=3000, maxTimeMs=60000) as raw:
+        first = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
+        _wait_streaming(raw)
+        yield raw, first
 
 
 def _inline(line: int, character: int, kind: int = 1) -> dict[str, Any]:
@@ -44,8 +62,9 @@ def _stage_names(trace: dict[str, Any]) -> list[str]:
 def test_a_shown_answer_says_what_each_stage_took_and_which_candidate_is_shown(
     scripted_model_dir: Path,
 ) -> None:
-    raw = _server(scripted_model_dir, "def f():\n", maxNewTokens=8, inline={"speculative": False})
-    try:
+    with _session(
+        scripted_model_dir, "def f():\n", maxNewTokens=8, inline={"speculative": False}
+    ) as raw:
         items = raw.request("textDocument/inlineCompletion", _inline(1, 0), 60)["result"]["items"]
         assert items
         trace = _trace(raw)
@@ -64,8 +83,6 @@ def test_a_shown_answer_says_what_each_stage_took_and_which_candidate_is_shown(
         assert all(c["dropped"] for c in trace["candidates"] if not c["shown"])
         assert trace["summary"].startswith("shown: ")
         assert "stages:" in trace["text"] and "#0 " in trace["text"]
-    finally:
-        raw.close()
 
 
 def test_an_empty_answer_names_the_gate_that_dropped_the_candidate(
@@ -73,8 +90,9 @@ def test_an_empty_answer_names_the_gate_that_dropped_the_candidate(
 ) -> None:
     # "    return 1" cannot follow `x = ` on its line: the syntax gate rejects it, and no
     # start of it parses there either.
-    raw = _server(scripted_model_dir, "def f():\n    x = \n", maxNewTokens=8, numCandidates=1)
-    try:
+    with _session(
+        scripted_model_dir, "def f():\n    x = \n", maxNewTokens=8, numCandidates=1
+    ) as raw:
         answer = raw.request("textDocument/inlineCompletion", _inline(1, 8), 60)
         assert answer["result"]["items"] == []
         trace = _trace(raw)
@@ -83,46 +101,35 @@ def test_an_empty_answer_names_the_gate_that_dropped_the_candidate(
         assert trace["summary"].startswith("nothing shown: 1 candidate")
         [candidate] = trace["candidates"]
         assert not candidate["shown"] and candidate["dropped"].startswith("syntax")
-    finally:
-        raw.close()
 
 
-def test_a_request_cancelled_by_the_client_says_so(endless_model_dir: Path) -> None:
-    raw = _server(endless_model_dir, "def f():\n", maxNewTokens=3000, maxTimeMs=60000)
-    try:
-        first = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
-        _wait_streaming(raw)
-        raw.notify("$/cancelRequest", {"id": first})
-        assert raw.response(first, 10)["error"]["code"] == REQUEST_CANCELLED  # type: ignore[index]
-        trace = _trace(raw)
-        assert trace["outcome"]["status"] == "cancelled"
-        assert "$/cancelRequest" in trace["outcome"]["reason"]
-    finally:
-        raw.close()
+def test_a_request_cancelled_by_the_client_says_so(streaming: tuple[RawServer, int]) -> None:
+    raw, first = streaming
+    raw.notify("$/cancelRequest", {"id": first})
+    assert raw.response(first, 10)["error"]["code"] == REQUEST_CANCELLED  # type: ignore[index]
+    trace = _trace(raw)
+    assert trace["outcome"]["status"] == "cancelled"
+    assert "$/cancelRequest" in trace["outcome"]["reason"]
 
 
-def test_a_superseded_request_names_the_one_that_replaced_it(endless_model_dir: Path) -> None:
-    raw = _server(endless_model_dir, "def f():\n", maxNewTokens=3000, maxTimeMs=60000)
-    try:
-        first = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
-        _wait_streaming(raw)
-        second = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
-        assert raw.response(first, 10)["error"]["code"] == REQUEST_CANCELLED  # type: ignore[index]
-        older, newer = _trace(raw, all=True)["traces"][-2:]
-        assert older["outcome"]["status"] == "superseded"
-        assert older["outcome"]["by"] == newer["id"]
-        raw.notify("$/cancelRequest", {"id": second})
-        raw.response(second, 10)
-    finally:
-        raw.close()
+def test_a_superseded_request_names_the_one_that_replaced_it(
+    streaming: tuple[RawServer, int],
+) -> None:
+    raw, first = streaming
+    second = raw.send_request("textDocument/inlineCompletion", _inline(1, 0))
+    assert raw.response(first, 10)["error"]["code"] == REQUEST_CANCELLED  # type: ignore[index]
+    older, newer = _trace(raw, all=True)["traces"][-2:]
+    assert older["outcome"]["status"] == "superseded"
+    assert older["outcome"]["by"] == newer["id"]
+    raw.notify("$/cancelRequest", {"id": second})
+    raw.response(second, 10)
 
 
 def test_completion_and_generating_code_actions_are_traced_but_not_plain_ones(
     two_answer_model_dir: Path,
 ) -> None:
     prompt = "# one\n# one() == 1\ndef one():\n"
-    raw = _server(two_answer_model_dir, prompt, maxNewTokens=8)
-    try:
+    with _session(two_answer_model_dir, prompt, maxNewTokens=8) as raw:
         completion = {"textDocument": {"uri": URI}, "position": {"line": 3, "character": 0}}
         raw.request("textDocument/completion", completion, 60)
         assert _trace(raw, kind="completion")["outcome"]["status"] == "shown"
@@ -136,8 +143,6 @@ def test_completion_and_generating_code_actions_are_traced_but_not_plain_ones(
         shown = [c for c in trace["candidates"] if c["shown"]]
         assert trace["outcome"]["items"] == len(shown) == len(invoked) - 1
         assert {c["evidence"]["examples"] for c in shown} <= {"0/1", "1/1"}
-    finally:
-        raw.close()
 
 
 def _code_actions(raw: RawServer, trigger: int) -> list[dict[str, Any]]:
@@ -152,14 +157,11 @@ def _code_actions(raw: RawServer, trigger: int) -> list[dict[str, Any]]:
 
 
 def test_the_command_refuses_arguments_without_a_uri(scripted_model_dir: Path) -> None:
-    raw = _server(scripted_model_dir, "x = 1\n")
-    try:
+    with _session(scripted_model_dir, "x = 1\n") as raw:
         command = {"command": "lsp-codegen.lastCompletion", "arguments": [{"kind": "inline"}]}
         answer = raw.request("workspace/executeCommand", command, 10)
         assert answer["error"]["code"] == -32602
         assert _trace(raw) is None  # nothing asked yet for this document
-    finally:
-        raw.close()
 
 
 def _wait_streaming(raw: RawServer, timeout: float = 30) -> None:
