@@ -4,6 +4,8 @@ requests, and waiting for the model (conftest.py holds only the fixtures)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +18,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "lsp_codegen", "serve"])
 
 ENGINE_STATUS = "lsp-codegen.engineStatus"
+COMMENT_CANDIDATES = "lsp-codegen.commentCandidates"
 
 
 def init_params(options: dict[str, Any], **capabilities: Any) -> types.InitializeParams:
@@ -42,6 +45,13 @@ async def engine_status(client: LanguageClient) -> dict[str, Any]:
         types.ExecuteCommandParams(command=ENGINE_STATUS, arguments=[])
     )
     return status
+
+
+async def execute(client: LanguageClient, command: types.Command) -> None:
+    """Run `command` (an item's), as the client does when the item is accepted."""
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=command.command, arguments=command.arguments)
+    )
 
 
 async def wait_until(
@@ -105,15 +115,28 @@ def code_action_params(uri: str, line: int) -> types.CodeActionParams:
 async def invoked_code_actions(
     client: LanguageClient, uri: str, text: str, line: int
 ) -> list[types.CodeAction | types.Command]:
-    """Open `text` at `uri` and ask for code actions on `line` as a user does explicitly
-    (triggerKind Invoked: candidates are generated and listed)."""
+    """Open `text` at `uri` and press Ctrl+. on `line` twice, as a user does: the first
+    answers at once and starts writing the candidates; the second, once they are
+    written, lists every one of them."""
     await wait_ready(client)
     open_document(client, uri, text)
     params = code_action_params(uri, line)
     params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
+    await client.text_document_code_action_async(params)
+    await comment_candidates(client, uri, line)
     actions = await client.text_document_code_action_async(params)
     assert actions is not None
     return list(actions)
+
+
+async def comment_candidates(client: LanguageClient, uri: str, line: int) -> list[Any]:
+    """The server's "Show candidates" command: waits until they are written."""
+    listed: list[Any] = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command=COMMENT_CANDIDATES, arguments=[{"uri": uri, "line": line}]
+        )
+    )
+    return listed
 
 
 def apply_text_edit(text: str, edit: types.TextEdit) -> str:
@@ -123,3 +146,15 @@ def apply_text_edit(text: str, edit: types.TextEdit) -> str:
     start = offset_at(text, edit.range.start.line, edit.range.start.character, "utf-16")
     end = offset_at(text, edit.range.end.line, edit.range.end.character, "utf-16")
     return text[:start] + edit.new_text + text[end:]
+
+
+def stats_command(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`lsp-codegen stats` as a user runs it, on the statistics under `cache`."""
+    env = {**os.environ, "LSP_CODEGEN_CACHE": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "lsp_codegen", "stats", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )

@@ -3,6 +3,8 @@ and the versioned edit each one resolves to."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 from typing import Any
@@ -12,16 +14,18 @@ from lsprotocol import types
 from lsp_codegen.context.comments import find_comment_prompt
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import insertion_for_comment
-from lsp_codegen.context.types import CommentPrompt
+from lsp_codegen.context.types import CommentPrompt, Insertion
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.code_actions.types import client_resolves_edits
 from lsp_codegen.server.command_ids import GENERATE_FROM_COMMENT
+from lsp_codegen.server.comment_runs import CommentRun
 from lsp_codegen.server.errors import content_modified, invalid_params, request_failed
 from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_position
 from lsp_codegen.server.results import Generated
 from lsp_codegen.server.traces import current_trace
 from lsp_codegen.stages import StageLog
+from lsp_codegen.tracing.trace import RequestTrace
 
 log = logging.getLogger(__name__)
 
@@ -73,33 +77,82 @@ def candidate_actions(
     return actions
 
 
+def candidates_if_ready(
+    ls: CodegenServer, document: Document, prompt: CommentPrompt
+) -> Generated | None:
+    """The ranked candidates for this exact document version if they are at hand; else
+    None, with their generation started in the background (Ctrl+. answers at once)."""
+    insertion = _insertion(document, prompt)
+    cached = _cached(ls, document, insertion)
+    if cached is None:
+        run = _start(ls, document, insertion)
+        # This request's trace shows the run's stages as it goes, and its candidates.
+        trace = current_trace()
+        trace.generation = run.stages
+        trace.why_empty = "the candidates are being written; Ctrl+. again lists them"
+        run.task.add_done_callback(functools.partial(_note_candidates, trace))
+    return cached
+
+
 async def comment_candidates(
     ls: CodegenServer, document: Document, prompt: CommentPrompt
 ) -> Generated | None:
     """Ranked candidates for a comment prompt in this exact document version.
 
-    Reuses a result computed for the same version and insertion point; None when
-    the document changed while generating.
+    Reuses a result computed for the same version and insertion point, or joins its
+    generation when one is running; None when the document changed while generating.
     """
-    insertion = insertion_for_comment(
-        document.text, prompt, document.language_id, document.line_index
-    )
+    insertion = _insertion(document, prompt)
+    cached = _cached(ls, document, insertion)
+    if cached is not None:
+        return cached
     trace = current_trace()
-    trace.generation = StageLog()
+    run = _start(ls, document, insertion)
+    trace.generation = run.stages
+    try:
+        generated = await run.task
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # this request was cancelled (its run stops with it)
+        generated = None  # the run was stopped by an edit to the document
+    if generated is None:
+        trace.why_empty = "the document changed while the candidates were written"
+    else:
+        trace.use(generated.result)
+    return generated
+
+
+def _note_candidates(trace: RequestTrace, task: asyncio.Task[Generated | None]) -> None:
+    if not task.cancelled() and task.exception() is None and (generated := task.result()):
+        trace.use(generated.result)
+
+
+def _cached(ls: CodegenServer, document: Document, insertion: Insertion) -> Generated | None:
+    """The result kept for exactly this version and insertion point, noted in the trace."""
     cached = ls.results.get(document.uri, document.version, insertion.offset)
     if cached is not None:
+        trace = current_trace()
+        trace.generation = StageLog()
         trace.generation.add("cached result", time.monotonic())
         trace.use(cached.result)
-        return cached
-    generated = await run_generation(
-        ls, document, insertion, thorough=True, stages=trace.generation
-    )
-    if generated is not None:
-        ls.results.put(generated)
-        trace.use(generated.result)
-    else:
-        trace.why_empty = "the document changed while the candidates were written"
-    return generated
+    return cached
+
+
+def _insertion(document: Document, prompt: CommentPrompt) -> Insertion:
+    return insertion_for_comment(document.text, prompt, document.language_id, document.line_index)
+
+
+def _start(ls: CodegenServer, document: Document, insertion: Insertion) -> CommentRun:
+    """The generation for `insertion` in `document`: the one running, else a new one."""
+
+    async def generate(stages: StageLog) -> Generated | None:
+        generated = await run_generation(ls, document, insertion, thorough=True, stages=stages)
+        if generated is not None:
+            ls.results.put(generated)
+        return generated
+
+    return ls.comment_runs.start((document.uri, document.version, insertion.offset), generate)
 
 
 async def comment_edit(ls: CodegenServer, data: Any) -> types.WorkspaceEdit:
@@ -120,6 +173,23 @@ async def comment_edit(ls: CodegenServer, data: Any) -> types.WorkspaceEdit:
     if generated is None:
         raise content_modified("the document changed while code was generated; try again")
     return _edit(ls, generated, candidate)
+
+
+async def listed_candidates(ls: CodegenServer, data: Any) -> list[types.CodeAction]:
+    """Every candidate for the comment prompt named by `data` ({uri, line, version?}), as
+    the actions a second Ctrl+. lists, waiting for them to be written if need be."""
+    uri, line, _ = _parse_data(data)
+    document = ls.document(uri)
+    version = data.get("version")
+    if isinstance(version, int) and document.version != version:
+        raise content_modified("the document changed since; ask again")
+    prompt = prompt_at(document, line)
+    if prompt is None:
+        raise invalid_params(f"line {line + 1} of {uri} holds no comment prompt")
+    generated = await comment_candidates(ls, document, prompt)
+    if generated is None:
+        raise content_modified("the document changed while code was generated; try again")
+    return candidate_actions(ls, generated, line)
 
 
 def _parse_data(data: Any) -> tuple[str, int, int | None]:

@@ -37,8 +37,9 @@ def register(server: CodegenServer) -> None:
         if prompt is not None:
             actions.append(comment.generate_action(ls, document, line))
             if comment.invoked(params.context):
-                # Asked for explicitly: generate now and offer every candidate.
-                generated = await comment.comment_candidates(ls, document, prompt)
+                # Asked for explicitly: every candidate once they are written. The menu
+                # never waits for them: their generation starts now, in the background.
+                generated = comment.candidates_if_ready(ls, document, prompt)
                 actions += comment.candidate_actions(ls, generated, line)
         run_selection = run.run_action(document, params)
         if run_selection is not None:

@@ -10,9 +10,10 @@ from lsprotocol import types
 
 from lsp_codegen.config import to_wire
 from lsp_codegen.server.app import CodegenServer
-from lsp_codegen.server.code_actions.comment import comment_edit
+from lsp_codegen.server.code_actions.comment import comment_edit, listed_candidates
 from lsp_codegen.server.command_ids import (
     ACCEPTED,
+    COMMENT_CANDIDATES,
     DOCUMENT_STATE,
     ENGINE_STATUS,
     GENERATE_FROM_COMMENT,
@@ -83,6 +84,13 @@ def register(server: CodegenServer) -> None:
             types.ApplyWorkspaceEditParams(edit=edit, label="Generate code from comment")
         )
         return bool(response.applied)
+
+
+    @server.command(COMMENT_CANDIDATES)
+    async def comment_candidates(ls: CodegenServer, *arguments: Any) -> list[types.CodeAction]:
+        # "Show candidates": the list a second Ctrl+. shows, for a client that cannot
+        # wait in its code-action menu (it waits here, with the generation's progress).
+        return await listed_candidates(ls, arguments[0] if arguments else None)
 
 
 def _acceptance(command: str, arguments: tuple[Any, ...], *, partial: bool) -> Acceptance:

@@ -24,6 +24,7 @@ def register(server: CodegenServer) -> None:
         if before is not None and after is not None:
             ls.retention.changed(before, after, changes, ls.encoding)  # accepted text followed
         ls.rhythm.keystroke(uri)
+        ls.comment_runs.document_changed(uri, params.text_document.version)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CodegenServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -33,6 +34,7 @@ def register(server: CodegenServer) -> None:
         ls.shown.forget(params.text_document.uri)
         ls.pending.drop(params.text_document.uri)
         ls.rhythm.forget(params.text_document.uri)
+        ls.comment_runs.document_changed(params.text_document.uri, None)
 
 
 def _change(
