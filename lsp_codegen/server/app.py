@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from lsprotocol import types
@@ -11,6 +12,7 @@ from lsp_codegen import __version__
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.context.document import Document, DocumentStore
 from lsp_codegen.engine.factory import EngineFactory, load_engine
+from lsp_codegen.server.comment_runs import CommentRuns
 from lsp_codegen.server.debounce import TypingRhythm
 from lsp_codegen.server.errors import invalid_params
 from lsp_codegen.server.inline_cache import ShownSuggestions
@@ -38,6 +40,7 @@ class CodegenServer(LanguageServer):
         self.tasks = BackgroundTasks()
         self.models = ModelHost(self, engine_factory)
         self.results = RecentResults()
+        self.comment_runs = CommentRuns(self.tasks)
         self.latest_requests = LatestRequests()
         self.shown = ShownSuggestions()
         self.pending = PendingGenerations()
@@ -50,6 +53,9 @@ class CodegenServer(LanguageServer):
         self.usage = UsageLog(self.documents, lambda: self.settings.stats.enabled)
         self.retention = RetentionService(self.documents, self.usage, self.tasks)
         self.closing = False  # set at shutdown: background work must not write any more
+        # Set by the client's `initialized`: requests to the client wait for it (a client
+        # may refuse them before, as VS Code sometimes does).
+        self.client_initialized = asyncio.Event()
 
     @property
     def encoding(self) -> str:

@@ -17,6 +17,10 @@ def register(server: CodegenServer) -> None:
         # the InitializeResult goes out at once, whatever the settings say.
         ls.apply_settings(settings_section(params.initialization_options))
 
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: CodegenServer, params: types.InitializedParams) -> None:
+        ls.client_initialized.set()
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(
         ls: CodegenServer, params: types.DidChangeConfigurationParams
