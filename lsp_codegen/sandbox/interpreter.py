@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lsp_codegen.sandbox import isolation
+from lsp_codegen.sandbox.launch import Launch, worker_source
 
 VERIFY_TIMEOUT = 5.0
 MINIMUM_VERSION = (3, 8)  # worker.py is written for 3.8+
@@ -25,6 +26,15 @@ class Interpreter:
     path: Path  # as given, not resolved: a venv's bin/python must stay a venv's
     source: str  # "setting", "workspace", or "server"
     version: str  # "3.11.7"
+
+    def launch(self) -> Launch:
+        """Workers run worker.py with this interpreter (probes its paths once: blocking)."""
+        return Launch(
+            executable=self.path,
+            argv=("-B", "-s", "-u", "-c", worker_source("worker.py")),
+            visible=isolation.interpreter_paths(str(self.path)),
+            probe=isolation.PYTHON_PROBE,
+        )
 
 
 def find_interpreter(

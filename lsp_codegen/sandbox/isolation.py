@@ -58,6 +58,8 @@ _NEVER_HIDE = frozenset(
 _SCRATCH_SIZE = 16 * 1024 * 1024
 _MOUNT_POINT_SIZE = 1024 * 1024  # the other tmpfs mounts only hold mount points
 _SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+# What proves a Python runs for another uid (its start-up imports included).
+PYTHON_PROBE = ("-B", "-s", "-c", "import encodings, json, os")
 
 
 def running_as_root() -> bool:
@@ -210,13 +212,14 @@ def sandbox_prefix(workdir: Path, visible: Sequence[str]) -> list[str]:
 
 
 @functools.cache
-def can_run_as(uid: int, interpreter_path: str) -> bool:
-    """Whether the interpreter still works as `uid` (root without bubblewrap only).
+def can_run_as(uid: int, interpreter_path: str, args: tuple[str, ...] = PYTHON_PROBE) -> bool:
+    """Whether the interpreter still works as `uid` (root without bubblewrap only),
+    run with `args` (a Python by default).
 
     E.g. a pyenv under /root (mode 700) does not: the worker then stays root, and
     RLIMIT_NPROC cannot hold a fork bomb. Probed once per interpreter. Blocking.
     """
-    command = [interpreter_path, "-B", "-s", "-c", "import encodings, json, os"]
+    command = [interpreter_path, *args]
     try:
         done = run_probe(command, PROBE_TIMEOUT, user=uid, group=uid, extra_groups=[])
     except (OSError, subprocess.SubprocessError):

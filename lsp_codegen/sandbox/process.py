@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import os
 import shutil
@@ -16,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lsp_codegen.sandbox import isolation
-from lsp_codegen.sandbox.interpreter import Interpreter
+from lsp_codegen.sandbox import isolation, rlimits
+from lsp_codegen.sandbox.launch import Launch
 from lsp_codegen.sandbox.outcome import Ending, Events
 from lsp_codegen.sandbox.types import Check, Limits
 
@@ -29,20 +28,14 @@ WORKDIR_PREFIX = "lsp-codegen-run-"  # then the server's pid, then mkdtemp's ran
 _LINE_LIMIT = 256 * 1024
 
 
-@functools.cache
-def worker_source() -> str:
-    """worker.py's text: passed with -c, so the interpreter needs no lsp_codegen installed."""
-    return Path(__file__).with_name("worker.py").read_text(encoding="utf-8")
-
-
 @dataclass(frozen=True)
 class WorkerSpec:
     """How a sandbox starts its workers."""
 
-    interpreter: Interpreter
+    launch: Launch
     bubblewrap: bool
     drop_privileges: bool  # root: the worker switches to its own throw-away uid
-    visible: tuple[str, ...]  # paths bubblewrap must keep readable (isolation.interpreter_paths)
+    visible: tuple[str, ...]  # paths bubblewrap must keep readable (Launch.visible)
     tag: str  # an argv word naming the sandbox, so its processes can be found in `ps`
 
 
@@ -130,6 +123,7 @@ class WorkerProcess:
         self._ready: asyncio.Task[str | None] = asyncio.ensure_future(self._wait_ready())
         self._disposed = False
         self._stopped = False  # killed by the pool closing, not by its run
+        self._runtime_pid: int | None = None  # the runtime's own pid (inside bwrap: its child)
 
     @classmethod
     async def start(cls, spec: WorkerSpec, uid: int | None) -> WorkerProcess:
@@ -144,19 +138,12 @@ class WorkerProcess:
                 # (root without capabilities) get in through the group.
                 os.chown(workdir, uid, os.getegid())
                 os.chmod(workdir, 0o770)
-            interpreter = spec.interpreter.path
+            launch = spec.launch
+            for name, target in launch.links:
+                os.symlink(target, workdir / name)
+            interpreter = launch.executable
             prefix = isolation.sandbox_prefix(workdir, spec.visible) if spec.bubblewrap else []
-            argv = [
-                *prefix,
-                str(interpreter),
-                "-B",
-                "-s",
-                "-u",
-                "-c",
-                worker_source(),
-                str(write_fd),
-                spec.tag,
-            ]
+            argv = [*prefix, str(interpreter), *launch.argv, str(write_fd), spec.tag]
             transport, _ = await loop.subprocess_exec(
                 lambda: watcher,
                 *argv,
@@ -204,18 +191,39 @@ class WorkerProcess:
         except (TimeoutError, ValueError):
             line = b""
         with contextlib.suppress(ValueError):
-            if json.loads(line or b"null") == {"t": "ready"}:
-                return None
+            event = json.loads(line or b"null")
+            if isinstance(event, dict) and event.get("t") == "ready":
+                return await self._find_runtime(event.get("pid"))
         self.kill()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._watcher.pipes_closed.wait(), DRAIN_TIMEOUT)
         text = self._watcher.stderr.decode(errors="replace").strip() or "no message"
         return f"the sandbox failed to start: {text[-1000:]}"
 
+    async def _find_runtime(self, pid: object) -> str | None:
+        if not self.spec.launch.parent_limits:
+            return None
+        if not self.spec.bubblewrap:
+            self._runtime_pid = self.pid
+            return None
+        inner = pid if isinstance(pid, int) else -1
+        self._runtime_pid = await asyncio.to_thread(rlimits.find_in_namespace, self.pid, inner)
+        if self._runtime_pid is None:
+            self.kill()
+            return "the sandbox failed to start: its process was not found to set its limits"
+        return None
+
     async def execute(
         self, code: str, checks: list[Check], limits: Limits
     ) -> tuple[Events, Ending]:
         """Send the job, watch the run within its limits, then kill the process group."""
+        if self._runtime_pid is not None:
+            problem = rlimits.apply_to(self._runtime_pid, limits)
+            if problem:
+                self.kill()
+                events = Events()
+                events.fatal = "sandbox setup: " + problem
+                return events, Ending(returncode=None, seconds=0.0)
         job: dict[str, Any] = {
             "code": code,
             "checks": [{"source": c.source, "label": c.label} for c in checks],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from lsp_codegen.sandbox import isolation
-from lsp_codegen.sandbox.interpreter import Interpreter
+from lsp_codegen.sandbox.launch import Launch, Runtime
 from lsp_codegen.sandbox.outcome import Ending, Events, build_result
 from lsp_codegen.sandbox.pool import WarmPool
 from lsp_codegen.sandbox.process import StartError, WorkerSpec, remove_stale_workdirs
@@ -30,7 +30,7 @@ class Sandbox:
 
     def __init__(
         self,
-        interpreter: Interpreter,
+        interpreter: Runtime,
         warm: int = 2,
         *,
         concurrency: int = 2,
@@ -43,6 +43,7 @@ class Sandbox:
         self.isolation = isolation.BUBBLEWRAP if self._bubblewrap else isolation.RLIMITS_ONLY
         self.tag = f"lsp-codegen-sandbox:{os.getpid()}:{next(_SERIAL)}"
         self._spec: WorkerSpec | None = None
+        self._launch: Launch | None = None
         self._spec_lock = asyncio.Lock()
         self._slots = asyncio.Semaphore(max(1, concurrency))
         self._pool = WarmPool(self._worker_spec, warm)
@@ -112,12 +113,17 @@ class Sandbox:
         # Probing the interpreter's paths runs it once (~70 ms): off the event loop, once.
         async with self._spec_lock:
             if self._spec is None:
-                path = str(self.interpreter.path)
                 await asyncio.to_thread(remove_stale_workdirs)
-                visible = await asyncio.to_thread(isolation.interpreter_paths, path)
+                launch = await asyncio.to_thread(self._launched)
                 drop = await asyncio.to_thread(self._drops_privileges)
-                self._spec = WorkerSpec(self.interpreter, self._bubblewrap, drop, visible, self.tag)
+                spec = WorkerSpec(launch, self._bubblewrap, drop, launch.visible, self.tag)
+                self._spec = spec
             return self._spec
+
+    def _launched(self) -> Launch:
+        if self._launch is None:
+            self._launch = self.interpreter.launch()
+        return self._launch
 
     def _drops_privileges(self) -> bool:
         if not isolation.running_as_root():
@@ -125,10 +131,11 @@ class Sandbox:
         if self._bubblewrap:
             return True
         # Without bubblewrap the interpreter must be usable by another uid as it is.
-        return isolation.can_run_as(isolation.PROBE_UID, str(self.interpreter.path))
+        launch = self._launched()
+        return isolation.can_run_as(isolation.PROBE_UID, str(launch.executable), launch.probe)
 
 
-def create_sandbox(interpreter: Interpreter, warm: int = 2) -> Sandbox:
+def create_sandbox(interpreter: Runtime, warm: int = 2) -> Sandbox:
     """A Sandbox for `interpreter`, `warm` workers kept started, isolated as well as it can be.
 
     Call it inside the running event loop to have the warm workers start at once.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from lsp_codegen.sandbox import isolation
 from lsp_codegen.sandbox.interpreter import Interpreter, verify
+from lsp_codegen.sandbox.node import NodeRuntime, NodeSetup, find_node
 from lsp_codegen.sandbox.sandbox import Sandbox
 
 
@@ -59,3 +62,55 @@ async def open_sandbox(mode: str, own: Interpreter) -> Sandbox:
             pytest.skip("no interpreter here that another uid can run")
     assert chosen is not None
     return Sandbox(chosen, warm=1, bubblewrap=mode == "bubblewrap")
+
+
+def node_or_skip() -> NodeRuntime:
+    """The `node` on PATH, verified, or a skip saying it is missing."""
+    runtime, problem = find_node(None)
+    if runtime is None:
+        pytest.skip(f"Node is not installed here ({problem})")
+    return runtime
+
+
+def typescript_package() -> Path:
+    """The editor client's real `typescript` package (installed by `make editor-deps`)."""
+    package = (
+        Path(__file__).parents[2] / "editor-clients" / "vscode" / "node_modules" / "typescript"
+    )
+    if not (package / "package.json").is_file():
+        pytest.skip(
+            "no typescript package: run `make editor-deps` (npm ci in editor-clients/vscode)"
+        )
+    return package
+
+
+async def open_node_sandbox(mode: str, setup: NodeSetup) -> Sandbox:
+    """A one-warm-worker Node sandbox in `mode` (see open_sandbox), or a skip."""
+    if mode == "bubblewrap" and not isolation.bubblewrap_available():
+        pytest.skip("bubblewrap is not installed or cannot create namespaces here")
+    if mode == "rlimits-uid":
+        if not isolation.running_as_root():
+            pytest.skip("only a server running as root switches the code to another uid")
+        if not isolation.can_run_as(isolation.PROBE_UID, str(setup.path), ("-e", "0")):
+            pytest.skip("this node cannot be run by another uid")
+    return Sandbox(setup, warm=1, bubblewrap=mode == "bubblewrap")
+
+
+async def gone(marker: str, seconds: float = 3.0) -> bool:
+    """Whether every process with `marker` in its command line is gone (waiting a little)."""
+    deadline = time.monotonic() + seconds
+    while processes_with(marker):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def running(pid: int, marker: str) -> bool:
+    """Whether `pid` is still our marked process (not gone, a zombie, or a reused pid)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status and marker.encode() in cmdline

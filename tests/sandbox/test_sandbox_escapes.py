@@ -6,13 +6,10 @@ mode (and wherever bubblewrap does not work).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import tempfile
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,47 +17,7 @@ import pytest
 from lsp_codegen.sandbox import Check, Limits, Verdict, isolation
 from lsp_codegen.sandbox.interpreter import Interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
-from tests.sandbox.helpers import needs_bubblewrap, processes_with
-
-HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def outside(tmp_path: Path) -> Iterator[list[Path]]:
-    """Folders outside the sandbox's temp dir: one hidden by a tmpfs (under /tmp), and,
-    where the tests may write in the source tree, one visible to the sandbox but read-only.
-    """
-    try:
-        visible = [Path(tempfile.mkdtemp(prefix=".sandbox-escape-", dir=HERE))]
-    except PermissionError:
-        visible = []
-    try:
-        yield [tmp_path, *visible]
-    finally:
-        for folder in visible:
-            for child in folder.iterdir():
-                child.unlink()
-            folder.rmdir()
-
-
-async def gone(marker: str, seconds: float = 3.0) -> bool:
-    """Whether every process with `marker` in its command line is gone (waiting a little)."""
-    deadline = time.monotonic() + seconds
-    while processes_with(marker):
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
-
-
-def running(pid: int, marker: str) -> bool:
-    """Whether `pid` is still our marked process (not gone, a zombie, or a reused pid)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status and marker.encode() in cmdline
+from tests.sandbox.helpers import gone, needs_bubblewrap, processes_with, running
 
 
 def code_is_unprivileged(box: Sandbox) -> bool:
