@@ -108,8 +108,8 @@ def traced(
                 raise
             else:
                 generated = trace.result
-                if generating_only and generated is not None:
-                    trace.answer(len(generated.candidates))
+                if generating_only:  # its items are the candidates (none while written)
+                    trace.answer(len(generated.candidates) if generated is not None else 0)
                 else:
                     trace.answer(item_count(result))
             finally:

@@ -136,10 +136,19 @@ def test_completion_and_generating_code_actions_are_traced_but_not_plain_ones(
         plain = _code_actions(raw, trigger=2)  # automatic: listed, nothing generated
         assert any(a["title"] == "Generate code from comment" for a in plain)
         assert _trace(raw, kind="codeAction") is None
-        invoked = _code_actions(raw, trigger=1)  # Ctrl+.: every candidate, checked
+        # Ctrl+.: the menu answers at once, its trace follows the candidates' generation.
+        assert [a["title"] for a in _code_actions(raw, trigger=1)] == [plain[0]["title"]]
+        wait = {"command": "lsp-codegen.commentCandidates", "arguments": [{"uri": URI, "line": 0}]}
+        raw.request("workspace/executeCommand", wait, 120)
+        first = _trace(raw, kind="codeAction")
+        assert first["request"]["trigger"] == "invoked"
+        assert first["outcome"]["status"] == "empty"
+        assert "being written; Ctrl+. again lists them" in first["outcome"]["reason"]
+        assert "examples" in _stage_names(first)
+        # A second Ctrl+.: every candidate, checked, from that one generation.
+        invoked = _code_actions(raw, trigger=1)
         trace = _trace(raw, kind="codeAction")
-        assert trace["request"]["trigger"] == "invoked"
-        assert "examples" in _stage_names(trace)
+        assert trace["id"] != first["id"] and "cached result" in _stage_names(trace)
         shown = [c for c in trace["candidates"] if c["shown"]]
         assert trace["outcome"]["items"] == len(shown) == len(invoked) - 1
         assert {c["evidence"]["examples"] for c in shown} <= {"0/1", "1/1"}
