@@ -5,46 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest_asyncio
+import pytest
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from tests.lsp.helpers import (
     apply_text_edit,
     code_action_params,
-    init_params,
+    execute,
     inline_params,
     open_document,
-    tiny_options,
-    wait_ready,
+    stats_command,
     wait_until,
 )
 from tests.lsp.retention_server import CHECKPOINTS
 
 PROMPT = "# Return one.\ndef one():\n\n"
 URI = "file:///home/someone/secret_project/one.py"
-SERVER_COMMAND = [sys.executable, "-m", "tests.lsp.retention_server"]
 
 
-@pytest_asyncio.fixture
-async def stats_client(scripted_model_dir: Path, tmp_path: Path) -> AsyncIterator[LanguageClient]:
-    """A session whose server writes statistics under `tmp_path`, with 1/2/3 s checkpoints."""
-    env = {**os.environ, "LSP_CODEGEN_CACHE": str(tmp_path)}
-    env.pop("LSP_CODEGEN_STATS", None)  # tests/conftest.py turns them off for other tests
-    config = ClientServerConfig(server_command=SERVER_COMMAND, server_env=env)
-    client = await config.start()
-    assert isinstance(client, LanguageClient)
-    await client.initialize_session(init_params(tiny_options(scripted_model_dir)))
-    await wait_ready(client)
-    yield client
-    await client.shutdown_session()
-    await client.stop()  # type: ignore[no-untyped-call]
+@pytest.fixture
+def stats_server_command() -> list[str]:
+    """`stats_client` (tests/lsp/conftest.py) starts the server with 1/2/3 s checkpoints."""
+    return [sys.executable, "-m", "tests.lsp.retention_server"]
 
 
 class Editor:
@@ -82,6 +68,17 @@ def _records(cache: Path, event: str) -> list[dict[str, object]]:
     return [r for r in map(json.loads, lines) if r["event"] == event]
 
 
+async def _first_inline_item(
+    client: LanguageClient,
+) -> tuple[str, types.Range, types.Command]:
+    """The first item inline completion offers at line 2: its text, range and command."""
+    result = await client.text_document_inline_completion_async(inline_params(URI, 2, 0))
+    assert isinstance(result, types.InlineCompletionList) and result.items
+    item = result.items[0]
+    assert isinstance(item.insert_text, str) and item.range is not None and item.command
+    return item.insert_text, item.range, item.command
+
+
 async def _retained(cache: Path, count: int) -> list[dict[str, object]]:
     async def written() -> bool:
         return len(_records(cache, "retained")) >= count
@@ -94,16 +91,10 @@ async def test_an_accepted_inline_item_is_followed_through_edits(
     stats_client: LanguageClient, tmp_path: Path
 ) -> None:
     editor = Editor(stats_client, PROMPT)
-    result = await stats_client.text_document_inline_completion_async(inline_params(URI, 2, 0))
-    assert isinstance(result, types.InlineCompletionList) and result.items
-    item = result.items[0]
-    assert isinstance(item.insert_text, str) and item.range is not None and item.command
-    text = item.insert_text
+    text, at, command = await _first_inline_item(stats_client)
     assert "return 1" in text
-    editor.edit(types.TextEdit(range=item.range, new_text=text))  # the client applies it ...
-    await stats_client.workspace_execute_command_async(  # ... then sends the item's command
-        types.ExecuteCommandParams(command=item.command.command, arguments=item.command.arguments)
-    )
+    editor.edit(types.TextEdit(range=at, new_text=text))  # the client applies it ...
+    await execute(stats_client, command)  # ... then sends the item's command
     editor.delete("1")  # one character of the accepted text gone
 
     records = await _retained(tmp_path, len(CHECKPOINTS))
@@ -119,7 +110,7 @@ async def test_an_accepted_inline_item_is_followed_through_edits(
     raw = (tmp_path / "stats" / "events.jsonl").read_text()
     assert "secret_project" not in raw and "return" not in raw  # no paths, no code
 
-    report = _stats_command(tmp_path, "--html", str(tmp_path / "report.html"))
+    report = stats_command(tmp_path, "--html", str(tmp_path / "report.html"))
     assert report.returncode == 0, report.stderr
     share = f"{(len(text) - 1) / len(text):.0%}"
     label = "inline multi-line" if kind == "inlineMultiLine" else "inline single-line"
@@ -131,15 +122,10 @@ async def test_a_closed_document_records_what_it_had_at_its_close(
     stats_client: LanguageClient, tmp_path: Path
 ) -> None:
     editor = Editor(stats_client, PROMPT)
-    result = await stats_client.text_document_inline_completion_async(inline_params(URI, 2, 0))
-    assert isinstance(result, types.InlineCompletionList) and result.items
-    item = result.items[0]
-    assert isinstance(item.insert_text, str) and item.range is not None and item.command
+    text, at, command = await _first_inline_item(stats_client)
     # The command overtakes the edit here: the server finds the text in the next change.
-    await stats_client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=item.command.command, arguments=item.command.arguments)
-    )
-    editor.edit(types.TextEdit(range=item.range, new_text=item.insert_text))
+    await execute(stats_client, command)
+    editor.edit(types.TextEdit(range=at, new_text=text))
     await asyncio.sleep(0.2)
     stats_client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=URI))
@@ -147,7 +133,7 @@ async def test_a_closed_document_records_what_it_had_at_its_close(
 
     records = await _retained(tmp_path, len(CHECKPOINTS))
     assert all(r["closed"] is True for r in records)
-    assert all(r["retainedChars"] == r["acceptedChars"] == len(item.insert_text) for r in records)
+    assert all(r["retainedChars"] == r["acceptedChars"] == len(text) for r in records)
 
 
 async def test_an_applied_code_action_is_followed_as_a_code_action(
@@ -171,19 +157,8 @@ async def test_an_applied_code_action_is_followed_as_a_code_action(
     records = await _retained(tmp_path, len(CHECKPOINTS))
     assert {r["acceptedKind"] for r in records} == {"codeAction"}
     assert all(r["retainedChars"] == r["acceptedChars"] == len(edit.new_text) for r in records)
-    report = _stats_command(tmp_path)
+    report = stats_command(tmp_path)
     assert "  code action        1 applied · 1 s 100% (n 1)" in report.stdout
     (applied,) = _records(tmp_path, "accepted")
     assert applied["acceptedKind"] == "codeAction"
     assert "accepted       0" in report.stdout  # not an answer's accept: out of the rate
-
-
-def _stats_command(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LSP_CODEGEN_CACHE": str(cache)}
-    return subprocess.run(
-        [sys.executable, "-m", "lsp_codegen", "stats", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )

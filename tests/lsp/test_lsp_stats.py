@@ -3,66 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from tests.lsp.helpers import (
-    SERVER,
-    init_params,
-    inline_params,
-    open_document,
-    tiny_options,
-    wait_ready,
-)
+from tests.lsp.helpers import execute, inline_params, open_document, stats_command
 
 PROMPT = "# Return one.\ndef one():\n\n"
 URI = "file:///home/someone/secret_project/one.py"
 
 
-@pytest_asyncio.fixture
-async def stats_client(scripted_model_dir: Path, tmp_path: Path) -> AsyncIterator[LanguageClient]:
-    """A session whose server writes statistics under `tmp_path` (its LSP_CODEGEN_CACHE)."""
-    env = {**os.environ, "LSP_CODEGEN_CACHE": str(tmp_path)}
-    env.pop("LSP_CODEGEN_STATS", None)  # tests/conftest.py turns them off for other tests
-    config = ClientServerConfig(server_command=SERVER.server_command, server_env=env)
-    client = await config.start()
-    assert isinstance(client, LanguageClient)
-    await client.initialize_session(init_params(tiny_options(scripted_model_dir)))
-    await wait_ready(client)
-    yield client
-    await client.shutdown_session()
-    await client.stop()  # type: ignore[no-untyped-call]
-
-
 def _records(cache: Path) -> list[dict[str, object]]:
     path = cache / "stats" / "events.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def _stats_command(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LSP_CODEGEN_CACHE": str(cache)}
-    return subprocess.run(
-        [sys.executable, "-m", "lsp_codegen", "stats", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-
-
-async def _execute(client: LanguageClient, command: types.Command) -> None:
-    await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=command.command, arguments=command.arguments)
-    )
 
 
 async def test_shown_and_accepted_are_recorded_and_summarized(
@@ -73,7 +29,7 @@ async def test_shown_and_accepted_are_recorded_and_summarized(
     assert isinstance(result, types.InlineCompletionList) and result.items
     command = result.items[0].command
     assert command is not None
-    await _execute(stats_client, command)  # what the client sends on accept
+    await execute(stats_client, command)  # what the client sends on accept
 
     shown, accepted = _records(tmp_path)
     assert shown["event"] == "shown" and accepted["event"] == "accepted"
@@ -83,7 +39,7 @@ async def test_shown_and_accepted_are_recorded_and_summarized(
     raw = (tmp_path / "stats" / "events.jsonl").read_text()
     assert "secret_project" not in raw and "return" not in raw  # no paths, no code
 
-    report = _stats_command(tmp_path)
+    report = stats_command(tmp_path)
     assert report.returncode == 0, report.stderr
     assert "acceptance     100.0%" in report.stdout
     assert "python" in report.stdout and "p95" in report.stdout
@@ -99,11 +55,11 @@ async def test_a_partial_accept_is_recorded(stats_client: LanguageClient, tmp_pa
     partially = types.Command(
         title="", command="lsp-codegen.partiallyAccepted", arguments=[partial]
     )
-    await _execute(stats_client, partially)
+    await execute(stats_client, partially)
 
     events = [(r["event"], r.get("acceptedLength")) for r in _records(tmp_path)]
     assert events == [("shown", None), ("partial", 6)]
-    report = _stats_command(tmp_path)
+    report = stats_command(tmp_path)
     assert "partial        1 partial accepts" in report.stdout
     assert "acceptance     0.0%" in report.stdout
 
