@@ -26,6 +26,17 @@ export function candidateActions<A extends { title: string }>(actions: readonly 
   return found.sort((a, b) => a.rank - b.rank);
 }
 
+/** The extension's own menu entry, offered while the candidates are being written. */
+export const SHOW_ALL_TITLE = 'Show all candidates…';
+
+/**
+ * Whether a Ctrl+. menu should offer "Show all candidates…": it holds the comment's
+ * action (`generateTitle`) but none of the candidates yet (they are being written).
+ */
+export function offersShowAll(titles: readonly string[], generateTitle: string): boolean {
+  return titles.includes(generateTitle) && !titles.some((title) => TITLE.test(title));
+}
+
 /** A quick pick row: the rank as the label, the evidence next to it, the code's first line below. */
 export function pickLabel(candidate: CandidateAction<unknown>): { label: string; description: string } {
   return { label: `${candidate.rank}/${candidate.total}`, description: candidate.evidence };

@@ -12,7 +12,8 @@ import {
   Middleware,
   RevealOutputChannelOn,
 } from 'vscode-languageclient/node';
-import { CandidateRing } from './candidates';
+import { CandidateRing, offersShowAll, SHOW_ALL_TITLE } from './candidates';
+import { GENERATE_TITLE } from './requests';
 import { exitedMessage, resolveServerCommand, ServerCommand } from './serverCommand';
 import { SECTION, toServerSettings } from './settings';
 import { StatusItem } from './status';
@@ -121,13 +122,26 @@ function statusMiddleware(status: StatusItem, ring: CandidateRing, notes: EmptyA
         return result;
       }),
     // VS Code asks for code actions on every cursor move; only an explicit request
-    // (Ctrl+., the light bulb) makes the server generate, so only that shows "generating".
-    provideCodeActions: (document, range, context, token, next) =>
-      context.triggerKind === vscode.CodeActionTriggerKind.Invoke
-        ? status.around(async () => next(document, range, context, token))
-        : next(document, range, context, token),
+    // (Ctrl+., the light bulb) starts the candidates, and the menu never waits for them:
+    // until they are written it offers the quick pick that fills in when they are.
+    provideCodeActions: async (document, range, context, token, next) => {
+      const actions = await next(document, range, context, token);
+      return context.triggerKind === vscode.CodeActionTriggerKind.Invoke ? withShowAll(actions) : actions;
+    },
     resolveCodeAction: (item, token, next) => status.around(async () => next(item, token)),
   };
+}
+
+/** The menu plus "Show all candidates…" when it offers the comment's action but no candidate yet. */
+function withShowAll(
+  actions: (vscode.Command | vscode.CodeAction)[] | null | undefined,
+): (vscode.Command | vscode.CodeAction)[] | null | undefined {
+  if (!offersShowAll((actions ?? []).map((action) => action.title), GENERATE_TITLE)) {
+    return actions;
+  }
+  const showAll = new vscode.CodeAction(SHOW_ALL_TITLE, vscode.CodeActionKind.RefactorRewrite);
+  showAll.command = { title: SHOW_ALL_TITLE, command: 'lspCodegen.showCandidates' };
+  return [...(actions ?? []), showAll];
 }
 
 function errorHandler(command: string, status: StatusItem): ErrorHandler {

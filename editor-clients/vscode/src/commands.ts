@@ -10,7 +10,14 @@ import {
 } from 'vscode-languageclient/node';
 import { candidateActions, CandidateAction, pickLabel } from './candidates';
 import { Session } from './client';
-import { codeActionParams, FUNCTION_ACTIONS, FunctionAction, GENERATE_TITLE, runSelectionParams } from './requests';
+import {
+  codeActionParams,
+  commentCandidatesParams,
+  FUNCTION_ACTIONS,
+  FunctionAction,
+  GENERATE_TITLE,
+  runSelectionParams,
+} from './requests';
 import { lastCompletionParams, whyText } from './why';
 
 /** What the commands need from the extension: the running session, if any. */
@@ -78,18 +85,58 @@ async function functionAction(session: Session, which: FunctionAction): Promise<
   await applyAction(session, action);
 }
 
+/**
+ * Every candidate for the comment prompt at the cursor, in a quick pick that opens at
+ * once and fills in when the server has written and checked them (its progress shows
+ * meanwhile); picking one applies it.
+ */
 async function showCandidates(session: Session): Promise<void> {
-  const actions = await codeActions(session, CodeActionTriggerKind.Invoked);
-  const candidates = candidateActions(actions ?? []);
-  if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('lsp-codegen: no candidates here (is the cursor on a comment prompt?).');
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined) {
     return;
   }
-  const items = await Promise.all(candidates.map((candidate) => pickItem(session, candidate)));
-  const picked = await vscode.window.showQuickPick(items, { title: 'lsp-codegen candidates, best first' });
+  const pick = vscode.window.createQuickPick<PickItem>();
+  pick.title = 'lsp-codegen candidates, best first';
+  pick.placeholder = 'writing and checking the candidates…';
+  pick.busy = true;
+  pick.show();
+  const cancel = new vscode.CancellationTokenSource();
+  pick.onDidHide(() => cancel.cancel());
+  const uri = session.client.code2ProtocolConverter.asUri(editor.document.uri);
+  try {
+    const listed: unknown = await session.status.around(() =>
+      session.client.sendRequest(
+        ExecuteCommandRequest.type,
+        commentCandidatesParams(uri, editor.selection.active.line),
+        cancel.token,
+      ),
+    );
+    const candidates = candidateActions(Array.isArray(listed) ? (listed as CodeAction[]) : []);
+    pick.items = await Promise.all(candidates.map((candidate) => pickItem(session, candidate)));
+    pick.placeholder = candidates.length ? 'pick one to insert it' : 'the model wrote no usable candidate';
+  } catch (error) {
+    if (cancel.token.isCancellationRequested) {
+      pick.dispose();
+      return;
+    }
+    pick.dispose();
+    void vscode.window.showInformationMessage(`lsp-codegen: ${errorMessage(error)}`);
+    return;
+  } finally {
+    pick.busy = false;
+  }
+  const picked = await new Promise<PickItem | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidHide(() => resolve(undefined));
+  });
+  pick.dispose();
   if (picked !== undefined) {
     await applyAction(session, picked.action);
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 type PickItem = vscode.QuickPickItem & { action: CodeAction };
@@ -139,7 +186,7 @@ async function cycleInline(session: Session, step: number): Promise<void> {
   await vscode.commands.executeCommand(command);
 }
 
-/** Code actions at the cursor; `Invoked` makes the server generate and list every candidate. */
+/** Code actions at the cursor (`Invoked`: as Ctrl+. asks; the server starts writing candidates). */
 async function codeActions(session: Session, trigger: CodeActionTriggerKind): Promise<CodeAction[] | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (editor === undefined) {

@@ -5,6 +5,7 @@
 import type { CodeActionParams, CodeActionTriggerKind, ExecuteCommandParams, Range } from 'vscode-languageserver-protocol';
 
 export const RUN_SELECTION = 'lsp-codegen.runSelection';
+export const COMMENT_CANDIDATES = 'lsp-codegen.commentCandidates';
 export const GENERATE_TITLE = 'Generate code from comment';
 
 /**
@@ -19,7 +20,10 @@ export const FUNCTION_ACTIONS = {
 
 export type FunctionAction = keyof typeof FUNCTION_ACTIONS;
 
-/** Code actions for a range; `Invoked` makes the server generate and list every candidate. */
+/**
+ * Code actions for a range. `Invoked` (Ctrl+.) answers at once and starts writing the
+ * comment's candidates; once written, the next `Invoked` request lists every one.
+ */
 export function codeActionParams(uri: string, range: Range, triggerKind: CodeActionTriggerKind): CodeActionParams {
   return { textDocument: { uri }, range, context: { diagnostics: [], triggerKind } };
 }
@@ -27,4 +31,9 @@ export function codeActionParams(uri: string, range: Range, triggerKind: CodeAct
 /** "Run selection": the selection (or the function around an empty one) of this version. */
 export function runSelectionParams(uri: string, version: number, range: Range): ExecuteCommandParams {
   return { command: RUN_SELECTION, arguments: [{ uri, version, range }] };
+}
+
+/** "Show candidates": every candidate for the comment prompt on `line`, once written. */
+export function commentCandidatesParams(uri: string, line: number): ExecuteCommandParams {
+  return { command: COMMENT_CANDIDATES, arguments: [{ uri, line }] };
 }

@@ -25,8 +25,14 @@ import {
   ResponseError,
   TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
-import { candidateActions } from '../../src/candidates';
-import { codeActionParams, FUNCTION_ACTIONS, GENERATE_TITLE, runSelectionParams } from '../../src/requests';
+import { candidateActions, offersShowAll } from '../../src/candidates';
+import {
+  codeActionParams,
+  commentCandidatesParams,
+  FUNCTION_ACTIONS,
+  GENERATE_TITLE,
+  runSelectionParams,
+} from '../../src/requests';
 import { changeNotification, toServerSettings } from '../../src/settings';
 import { statusView } from '../../src/statusView';
 import { asTrace, EmptyAnswerNotes, itemCount, lastCompletionParams, whyText } from '../../src/why';
@@ -34,6 +40,7 @@ import { engineStatus, modelDir, PYTHON, Server, startServer, stopServer, waitRe
 
 const PROMPT = 'import math\n\n# Return the n-th Fibonacci number.\ndef fib(n):\n\n\nprint(fib(10))\n';
 const URI = 'file:///tmp/fib.py';
+const FRESH = 'file:///tmp/fib_menu.py'; // a document whose candidates nothing has written yet
 
 /** Each contributed setting's default, read from package.json as VS Code would. */
 function contributedDefaults(): Record<string, unknown> {
@@ -61,10 +68,10 @@ function inline(server: Server, uri: string, line: number, character: number): P
   }) as Promise<InlineCompletionList>;
 }
 
-function codeActions(server: Server, line: number, triggerKind: CodeActionTriggerKind): Promise<CodeAction[]> {
+function codeActions(server: Server, line: number, triggerKind: CodeActionTriggerKind, uri = URI): Promise<CodeAction[]> {
   const at = { line, character: 0 };
   return server.connection
-    .sendRequest(CodeActionRequest.type, codeActionParams(URI, { start: at, end: at }, triggerKind))
+    .sendRequest(CodeActionRequest.type, codeActionParams(uri, { start: at, end: at }, triggerKind))
     .then((actions) => (actions ?? []).filter((a): a is CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string')));
 }
 
@@ -224,9 +231,18 @@ describe('a session with the scripted tiny model', () => {
     assert.ok(text.endsWith('print(fib(10))\n'));
   });
 
-  test('invoked code actions list every candidate with its evidence, best first', async () => {
-    const actions = await codeActions(server, 2, CodeActionTriggerKind.Invoked);
+  test('Ctrl+. answers at once; "Show candidates" waits for them; Ctrl+. again lists them, best first', async () => {
+    await open(server, FRESH, PROMPT);
+    const first = await codeActions(server, 2, CodeActionTriggerKind.Invoked, FRESH);
+    assert.deepEqual(candidateActions(first), [], 'the menu does not wait for the candidates');
+    assert.ok(offersShowAll(first.map((a) => a.title), GENERATE_TITLE));
+    const listed = (await server.connection.sendRequest(
+      ExecuteCommandRequest.type,
+      commentCandidatesParams(FRESH, 2),
+    )) as CodeAction[];
+    const actions = await codeActions(server, 2, CodeActionTriggerKind.Invoked, FRESH);
     const candidates = candidateActions(actions);
+    assert.deepEqual(candidates.map((c) => c.action.title), candidateActions(listed).map((c) => c.action.title));
     assert.ok(candidates.length >= 1, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.deepEqual(candidates.map((c) => c.rank), candidates.map((_, i) => i + 1));
     assert.match(candidates[0]!.evidence, /logp/);

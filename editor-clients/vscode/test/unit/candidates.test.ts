@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CandidateRing, candidateActions, cycle, pickLabel } from '../../src/candidates';
+import { CandidateRing, candidateActions, cycle, offersShowAll, pickLabel } from '../../src/candidates';
 
 test('cycle wraps around in both directions', () => {
   assert.equal(cycle(0, 1, 3), 1);
@@ -39,4 +39,11 @@ test('candidate actions are picked out and ordered by rank', () => {
     ],
   );
   assert.deepEqual(pickLabel(found[0]!), { label: '1/2', description: '✓ 1/1 examples · logp −0.31 · 0.02 ms' });
+});
+
+test('"Show all candidates…" is offered while the comment\'s candidates are being written', () => {
+  const generate = 'Generate code from comment';
+  assert.equal(offersShowAll([generate, 'Run selection'], generate), true);
+  assert.equal(offersShowAll([generate, 'Candidate 1/2: ✓ 1/1 examples'], generate), false);
+  assert.equal(offersShowAll(['Run selection', 'Optimize'], generate), false);
 });
