@@ -179,6 +179,14 @@ class PythonSettings:
 
 
 @dataclass(frozen=True)
+class NodeSettings:
+    """Where JavaScript and TypeScript candidates and examples run: the workspace's Node."""
+
+    # "" = `node` on PATH.
+    executable: str = _setting("", "executable", _path())
+
+
+@dataclass(frozen=True)
 class ContextSettings:
     """Context from other open documents, placed before the current file in the prompt."""
 
@@ -258,6 +266,7 @@ class Settings:
     token_healing: bool = _setting(True, "tokenHealing", _flag())
     inline: InlineSettings = _nested(InlineSettings, "inline", '{"enabled": true}')
     python: PythonSettings = _nested(PythonSettings, "python", '{"interpreter": "/path/to/python"}')
+    node: NodeSettings = _nested(NodeSettings, "node", '{"executable": "/path/to/node"}')
     remote: RemoteSettings = _nested(
         RemoteSettings, "remote", '{"url": "http://127.0.0.1:8080/v1"}'
     )

@@ -88,6 +88,11 @@ MEANINGS: Mapping[str, str] = {
         'the Python that runs candidates and examples; `""`: the workspace\'s `.venv`/`venv`, '
         "else the server's own. A missing or broken one falls back with a message"
     ),
+    "node.executable": (
+        'the Node that runs JavaScript and TypeScript candidates and examples; `""`: `node` '
+        "on PATH. Its version is asked once (`lsp-codegen doctor` shows it); TypeScript runs "
+        "through its type stripping (22.6+), else the workspace's own `typescript` package"
+    ),
     "remote.url": "the OpenAI-compatible server's base URL (ending in `/v1`)",
     "remote.model": (
         'the served model\'s name; `""`: the first one the server lists at `/v1/models`'

@@ -36,6 +36,7 @@ DEFAULT_WIRE = {
         "numCandidates": 0,
     },
     "python": {"interpreter": ""},
+    "node": {"executable": ""},
     "engine": "auto",
     "remote": {
         "url": "http://127.0.0.1:8080/v1",

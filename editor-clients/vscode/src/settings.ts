@@ -26,6 +26,7 @@ export const SERVER_SETTINGS = [
   'inline.speculative',
   'inline.numCandidates',
   'python.interpreter',
+  'node.executable',
   'remote.url',
   'remote.model',
   'remote.apiKeyEnv',
