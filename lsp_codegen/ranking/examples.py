@@ -1,6 +1,7 @@
 """Examples written in a comment or docstring, turned into sandbox checks.
 
-Recognised (Python only for now; other languages give no checks):
+Recognised in Python (JavaScript and TypeScript: see `jsexamples`; other
+languages give no checks):
 
 * doctest sessions: `>>> expr` (with `... ` continuation lines) followed by
   the expected output, up to a blank line or the next `>>>`. A literal output
@@ -31,11 +32,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lsp_codegen.context.types import Insertion
+from lsp_codegen.ranking import jsexamples
+from lsp_codegen.ranking.prose import BULLET, PROSE_DOT, SEPARATOR, mask, trimmed, word_char
 from lsp_codegen.ranking.pyparse import parse_quietly
 from lsp_codegen.sandbox.types import Check
 
 _HEADER = re.compile(r"^\s*(?:async\s+)?def\s+([^\W\d]\w*)\s*[(\[]")
-_BULLET = re.compile(r"^\s*(?:[-*•+]\s+|\d+[.)]\s+|[a-z][.)]\s+)?")
 _PROMPT = re.compile(r"^(\s*)>>>(?: |$)")
 _CONTINUATION = re.compile(r"^\s*\.\.\.(?: |$)")
 _DIRECTIVE = re.compile(r"#\s*doctest:.*$")
@@ -47,11 +49,6 @@ _OPERATOR = re.compile(
     r"|\b(?:should\s+return|should\s+be|should\s+give|evaluates\s+to|returns|gives|equals|is)\b"
     r"(?!\s+not\b)"
 )
-_SEPARATOR = re.compile(r"[,;]|\band\b")
-_PROSE_DOT = re.compile(r"\.\s")
-_STRING_PREFIX = frozenset({"r", "u", "b", "f", "br", "rb", "fr", "rf"})
-_TRAILING = ".,;:!?)"
-_MASK = "\x00"
 _PYTHON = frozenset({"python"})
 
 
@@ -68,7 +65,11 @@ def examples_for(insertion: Insertion) -> list[Check]:
         return []
     name = None
     if comment.header_line is not None:
-        name = function_name_from_header(_document_line(insertion, comment.header_line))
+        header = _document_line(insertion, comment.header_line)
+        if insertion.language.lower() in _PYTHON:
+            name = function_name_from_header(header)
+        else:
+            name = jsexamples.function_name_from_header(header)
     return extract_examples(comment.text, insertion.language, name)
 
 
@@ -88,6 +89,8 @@ def extract_examples(
     comment_text: str, language: str, function_name: str | None = None
 ) -> list[Check]:
     """Checks for the examples in a comment's words or a docstring's body."""
+    if language.lower() in jsexamples.LANGUAGES:
+        return jsexamples.extract_js_examples(comment_text, language, function_name)
     if language.lower() not in _PYTHON:
         return []
     checks: list[Check] = []
@@ -245,7 +248,7 @@ def _raises_check(expression: ast.expr, last_line: str, label: str) -> Check | N
 
 
 def _assert_check(line: str) -> Check | None:
-    for text in _trimmed(line):
+    for text in trimmed(line):
         tree = parse_quietly(text)
         if tree is not None and len(tree.body) == 1 and isinstance(tree.body[0], ast.Assert):
             return Check(text, text)
@@ -253,14 +256,14 @@ def _assert_check(line: str) -> Check | None:
 
 
 def _prose_checks(line: str, function_name: str | None) -> Iterator[Check]:
-    line = _BULLET.sub("", line, count=1)
+    line = BULLET.sub("", line, count=1)
     if "(" not in line:
         return
     if function_name is not None and not re.search(rf"\b{re.escape(function_name)}\s*\(", line):
         return
-    masked = _mask(line)
+    masked = mask(line)
     start = 0
-    for separator in [*_SEPARATOR.finditer(masked), None]:
+    for separator in [*SEPARATOR.finditer(masked), None]:
         end = len(line) if separator is None else separator.start()
         check = _prose_check(line, masked, start, end, function_name)
         if check is not None:
@@ -293,12 +296,12 @@ def _left_side(
 ) -> tuple[int, ast.expr] | None:
     """The longest expression ending at `end` that calls the function."""
     for i in range(start, end):
-        if masked[i].isspace() or (i > start and _word_char(masked[i - 1])):
+        if masked[i].isspace() or (i > start and word_char(masked[i - 1])):
             continue
         text = line[i:end].strip()
         if "(" not in text:
             return None
-        if _PROSE_DOT.search(masked, i, end):
+        if PROSE_DOT.search(masked, i, end):
             continue  # "e.g. fib(2)" parses as an attribute; code has no ". " there
         tree = _parse_expression(text)
         if tree is not None and _calls(tree, function_name):
@@ -310,21 +313,11 @@ def _right_side(text: str) -> tuple[str, ast.expr] | None:
     """The longest value-like expression at the start of `text`."""
     ends = [match.end() for match in re.finditer(r"\S+", text)]
     for end in reversed(ends):
-        for candidate in reversed(list(_trimmed(text[:end].strip()))):
+        for candidate in reversed(list(trimmed(text[:end].strip()))):
             tree = _parse_expression(candidate)
             if tree is not None and _value_like(tree):
                 return candidate, tree
     return None
-
-
-def _trimmed(text: str) -> Iterator[str]:
-    """`text` with 0 to 3 trailing punctuation characters dropped, shortest last."""
-    yield text
-    for _ in range(3):
-        if not text or text[-1] not in _TRAILING:
-            return
-        text = text[:-1].rstrip()
-        yield text
 
 
 def _calls(tree: ast.expr, function_name: str | None) -> bool:
@@ -393,60 +386,3 @@ def _parse_expression(source: str) -> ast.expr | None:
             return ast.parse(source.strip(), mode="eval").body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-
-
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _mask(line: str) -> str:
-    """`line` with everything inside brackets and strings replaced by NULs.
-
-    Operators and separators found in the result are at the top level. A
-    quote right after a letter is an apostrophe ("it's"), unless the letters
-    are a string prefix (r"...", b'...'); an unclosed quote is not a string.
-    """
-    out = list(line)
-    depth = 0
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if char in "'\"" and _starts_string(line, i):
-            end = _string_end(line, i)
-            if end > 0:
-                for k in range(i, end):
-                    out[k] = _MASK
-                i = end
-                continue
-        if char in "([{":
-            depth += 1
-            out[i] = _MASK
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-            out[i] = _MASK
-        elif depth:
-            out[i] = _MASK
-        i += 1
-    return "".join(out)
-
-
-def _starts_string(line: str, i: int) -> bool:
-    j = i
-    while j > 0 and _word_char(line[j - 1]):
-        j -= 1
-    word = line[j:i].lower()
-    return not word or word in _STRING_PREFIX
-
-
-def _string_end(line: str, i: int) -> int:
-    """Index just past the string literal starting at `i`, or -1 if it is not closed."""
-    quote = line[i] * 3 if line.startswith(line[i] * 3, i) else line[i]
-    k = i + len(quote)
-    while k < len(line):
-        if line[k] == "\\":
-            k += 2
-            continue
-        if line.startswith(quote, k):
-            return k + len(quote)
-        k += 1
-    return -1

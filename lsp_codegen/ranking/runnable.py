@@ -1,5 +1,7 @@
 """The code to run when checking a candidate: its module's definitions, not its side effects.
 
+(JavaScript and TypeScript: jsdeclarations.py, by tree-sitter, the same way.)
+
 Examples call the function the candidate completes, which may use imports,
 helpers and constants defined elsewhere in the file. So the document with the
 candidate spliced in is parsed and only its imports, definitions and plain
@@ -12,6 +14,8 @@ from __future__ import annotations
 import ast
 
 from lsp_codegen.context.types import Insertion
+from lsp_codegen.ranking.jsdeclarations import declarations_only
+from lsp_codegen.ranking.jsexamples import LANGUAGES as NODE_LANGUAGES
 from lsp_codegen.ranking.syntax import splice
 
 _KEPT = (
@@ -26,14 +30,16 @@ _KEPT = (
 
 
 def runnable_module(insertion: Insertion, candidate_text: str) -> str | None:
-    """Python source holding the module's imports and definitions with the candidate
-    in place; None when the spliced document does not parse."""
-    return definitions_only(splice(insertion, candidate_text).text)
+    """Source holding the module's imports and definitions with the candidate in place
+    (Python, JavaScript, TypeScript); None when the spliced document does not parse."""
+    return definitions_only(splice(insertion, candidate_text).text, insertion.language)
 
 
-def definitions_only(source: str) -> str | None:
+def definitions_only(source: str, language: str = "python") -> str | None:
     """`source` reduced to its imports, definitions and assignments; None if it does
-    not parse."""
+    not parse (Python) or there is no grammar for `language`."""
+    if language.lower() in NODE_LANGUAGES:
+        return declarations_only(source, language)
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):

@@ -1,0 +1,145 @@
+"""Examples in JavaScript and TypeScript comments become node:assert checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from lsp_codegen.context.insertion import locate_insertion
+from lsp_codegen.ranking.examples import examples_for, extract_examples
+from lsp_codegen.ranking.jsexamples import function_name_from_header
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    comment: str
+    function: str | None
+    checks: list[tuple[str, str]]  # (source, label)
+
+
+CASES = [
+    Case(
+        "strict equality",
+        "Sum of squares.\nsumOfSquares([1, 2, 3]) === 14",
+        "sumOfSquares",
+        [("assert.deepStrictEqual(sumOfSquares([1, 2, 3]), 14)", "sumOfSquares([1, 2, 3]) === 14")],
+    ),
+    Case(
+        "loose equality compares primitives with ==",
+        "toNumber('4') == 4",
+        "toNumber",
+        [("assert.deepEqual(toNumber('4'), 4)", "toNumber('4') == 4")],
+    ),
+    Case(
+        "a comment arrow after the call, with and without a semicolon",
+        "double(2) // => 4\ndouble(3); // -> 6",
+        "double",
+        [
+            ("assert.deepStrictEqual(double(2), 4)", "double(2) // => 4"),
+            ("assert.deepStrictEqual(double(3), 6)", "double(3); // -> 6"),
+        ],
+    ),
+    Case(
+        "arrows and words, several on a line",
+        "add(1, 2) -> 3, add(2, 2) => 4 and add(0, 0) returns 0.",
+        "add",
+        [
+            ("assert.deepStrictEqual(add(1, 2), 3)", "add(1, 2) -> 3"),
+            ("assert.deepStrictEqual(add(2, 2), 4)", "add(2, 2) => 4"),
+            ("assert.deepStrictEqual(add(0, 0), 0)", "add(0, 0) returns 0"),
+        ],
+    ),
+    Case(
+        "deep values: arrays, objects, strings with separators, new",
+        'split("a,b") === ["a", "b"]\npoint(1) -> { x: 1, y: [2] }\nmake(1) === new Set([1])',
+        None,
+        [
+            ('assert.deepStrictEqual(split("a,b"), ["a", "b"])', 'split("a,b") === ["a", "b"]'),
+            ("assert.deepStrictEqual(point(1), { x: 1, y: [2] })", "point(1) -> { x: 1, y: [2] }"),
+            ("assert.deepStrictEqual(make(1), new Set([1]))", "make(1) === new Set([1])"),
+        ],
+    ),
+    Case(
+        "JSDoc: @example text, not the other tags",
+        "@param {number} n the count\n@returns {number} n * 2 e.g. twice(n) is 2n\n"
+        "@example\ntwice(5) // => 10\n@example twice(-1) // => -2",
+        "twice",
+        [
+            ("assert.deepStrictEqual(twice(5), 10)", "twice(5) // => 10"),
+            ("assert.deepStrictEqual(twice(-1), -2)", "twice(-1) // => -2"),
+        ],
+    ),
+    Case(
+        "console.assert: an equality is compared deeply, anything else must be truthy",
+        "console.assert(isEven(4) === true);\nconsole.assert(isEven(3) == false, 'odd')\n"
+        "console.assert(!isEven(7))",
+        "isEven",
+        [
+            ("assert.deepStrictEqual(isEven(4), true)", "console.assert(isEven(4) === true)"),
+            ("assert.deepEqual(isEven(3), false)", "console.assert(isEven(3) == false, 'odd')"),
+            ("assert.ok(!isEven(7))", "console.assert(!isEven(7))"),
+        ],
+    ),
+    Case(
+        "node:assert lines are kept as written",
+        "assert.strictEqual(clamp(5, 0, 3), 3);\nassert(clamp(1, 0, 3) === 1)",
+        "clamp",
+        [
+            ("assert.strictEqual(clamp(5, 0, 3), 3)", "assert.strictEqual(clamp(5, 0, 3), 3)"),
+            ("assert(clamp(1, 0, 3) === 1)", "assert(clamp(1, 0, 3) === 1)"),
+        ],
+    ),
+    Case(
+        "special values",
+        "find([]) === undefined, ratio(0, 0) is NaN, parse('x') === null",
+        None,
+        [
+            ("assert.deepStrictEqual(find([]), undefined)", "find([]) === undefined"),
+            ("assert.deepStrictEqual(ratio(0, 0), NaN)", "ratio(0, 0) is NaN"),
+            ("assert.deepStrictEqual(parse('x'), null)", "parse('x') === null"),
+        ],
+    ),
+    Case(
+        "not examples: types, inequality, prose, other functions",
+        "area(w, h) -> number\narea(1, 1) !== 2\narea(2, 3) is about six\nother(1) === 1",
+        "area",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_extracts_examples(case: Case) -> None:
+    checks = extract_examples(case.comment, "javascript", case.function)
+    assert [(c.source, c.label) for c in checks] == case.checks
+
+
+def test_typescript_uses_the_same_rules() -> None:
+    checks = extract_examples("clamp(5, 0, 3) === 3 // a number", "typescript", "clamp")
+    assert [c.source for c in checks] == ["assert.deepStrictEqual(clamp(5, 0, 3), 3)"]
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("function sumOfSquares(xs) {", "sumOfSquares"),
+        ("export async function load(url) {", "load"),
+        ("export default function* ids() {", "ids"),
+        ("const square = (x) => {", "square"),
+        ("export const twice = function (n) {", "twice"),
+        ("let inc = n => {", "inc"),
+        ("const sum = (xs: number[]): number => {", "sum"),
+        ("if (ready) {", None),
+    ],
+)
+def test_function_name_from_header(header: str, name: str | None) -> None:
+    assert function_name_from_header(header) == name
+
+
+def test_examples_for_a_comment_above_a_function() -> None:
+    document = "// sumOfSquares([1, 2, 3]) === 14\nfunction sumOfSquares(xs) {\n}\n"
+    insertion = locate_insertion(document, document.index("{") + 1, "javascript")
+    checks = examples_for(insertion)
+    assert [c.label for c in checks] == ["sumOfSquares([1, 2, 3]) === 14"]
