@@ -6,12 +6,12 @@ again is wasted time; the rest of the same suggestion is the answer.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking.score import RankedCandidate
+from lsp_codegen.server.lru import Lru
 from lsp_codegen.server.results import Generated
 
 _CONTEXT_CHARS = 4096  # text around the insertion point that must be unchanged
@@ -30,18 +30,13 @@ class ShownSuggestions:
     """The last result shown for each document (LRU, bounded), with hit counters."""
 
     def __init__(self, capacity: int = 32) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[str, Generated] = OrderedDict()
+        self._items: Lru[str, Generated] = Lru(capacity)
         self.hits = 0
         self.misses = 0
 
     def remember(self, generated: Generated) -> None:
         """Keep `generated` as the suggestion shown for its document."""
-        uri = generated.document.uri
-        self._items[uri] = generated
-        self._items.move_to_end(uri)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+        self._items.put(generated.document.uri, generated)
 
     def forget(self, uri: str) -> None:
         """Drop what was shown for `uri` (closed document)."""

@@ -9,13 +9,13 @@ share a key; the later answer wins (a client shows one of them at a time).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsprotocol import types
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.server.command_ids import ACCEPTED
+from lsp_codegen.server.lru import Lru
 from lsp_codegen.stats.records import Kind
 
 Key = tuple[str, int, int]  # uri, version, candidate
@@ -35,8 +35,7 @@ class OfferBook:
     """The items of recent answers, by (uri, version, candidate); a bounded LRU."""
 
     def __init__(self, capacity: int = 64) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[Key, Offer] = OrderedDict()
+        self._items: Lru[Key, Offer] = Lru(capacity)
 
     def remember(self, document: Document, request: Kind, result: object, encoding: str) -> None:
         """Keep each item of `result` (an inline or completion answer for `document`)."""
@@ -44,10 +43,7 @@ class OfferBook:
             if key[0] != document.uri or key[1] != document.version or not text:
                 continue  # an item for another version cannot be placed in this text
             offset = document.line_index.offset_at(position.line, position.character, encoding)
-            self._items[key] = Offer(request, document.version, offset, text)
-            self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+            self._items.put(key, Offer(request, document.version, offset, text))
 
     def take(self, uri: str, version: int, candidate: int) -> Offer | None:
         """The offer an accept names, removed (an item is accepted once); None if unknown."""

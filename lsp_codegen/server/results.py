@@ -6,12 +6,12 @@ reused for exactly the text it was computed for.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.pipeline import GenerationResult
+from lsp_codegen.server.lru import Lru
 
 Key = tuple[str, int, int]
 
@@ -29,8 +29,7 @@ class RecentResults:
     """A small LRU of `Generated` results."""
 
     def __init__(self, capacity: int = 16) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[Key, Generated] = OrderedDict()
+        self._items: Lru[Key, Generated] = Lru(capacity)
 
     @staticmethod
     def key_of(generated: Generated) -> Key:
@@ -40,11 +39,7 @@ class RecentResults:
 
     def put(self, generated: Generated) -> None:
         """Remember `generated`, evicting the least recently used beyond capacity."""
-        key = self.key_of(generated)
-        self._items[key] = generated
-        self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+        self._items.put(self.key_of(generated), generated)
 
     def get(self, uri: str, version: int, offset: int) -> Generated | None:
         """The result for exactly this document version and insertion point, if kept."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from lsprotocol import types
 
+from lsp_codegen.server.lru import Lru
 from lsp_codegen.tracing.trace import RequestTrace
 
 _P = ParamSpec("_P")
@@ -38,8 +39,7 @@ class TraceLog:
 
     def __init__(self, per_document: int = PER_DOCUMENT, documents: int = _DOCUMENTS) -> None:
         self._per_document = per_document
-        self._documents = documents
-        self._by_uri: OrderedDict[str, deque[RequestTrace]] = OrderedDict()
+        self._by_uri: Lru[str, deque[RequestTrace]] = Lru(documents)
         self._running: dict[tuple[str, str], RequestTrace] = {}
         self._next_id = 0
 
@@ -61,11 +61,9 @@ class TraceLog:
         """Store `trace` among its document's recent ones."""
         kept = self._by_uri.get(trace.uri)
         if kept is None:
-            kept = self._by_uri[trace.uri] = deque(maxlen=self._per_document)
+            kept = deque(maxlen=self._per_document)
         kept.append(trace)
-        self._by_uri.move_to_end(trace.uri)
-        while len(self._by_uri) > self._documents:
-            self._by_uri.popitem(last=False)
+        self._by_uri.put(trace.uri, kept)
 
     def ended(self, trace: RequestTrace) -> None:
         """`trace`'s request has answered (or was cancelled)."""
