@@ -27,7 +27,8 @@ def test_plugin_in_headless_neovim(two_answer_model_dir: Path) -> None:
         "extmark accepted",
         ":LspCodegenWhy shows:",
         "last_summary() after an empty answer: nothing shown:",
-        "code actions offered",
+        "first menu in",
+        ":LspCodegenCandidates listed:",
         ":LspCodegenGenerate wrote",
         "all checks passed",
     ):

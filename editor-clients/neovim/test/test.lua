@@ -152,26 +152,43 @@ local function check_empty_summary(bufnr)
   log('last_summary() after an empty answer: ' .. statusline)
 end
 
---- The code actions keymap lists every candidate; choosing the best writes `return 1`.
+--- The code actions keymap answers at once (the candidates are written meanwhile);
+--- :LspCodegenCandidates lists them once written; the keymap again lists them, and
+--- choosing the best writes `return 1`.
 local function check_code_actions(bufnr)
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  local titles
+  local titles, listed
+  local choose = nil
   vim.ui.select = function(items, opts, on_choice)
     titles = vim.tbl_map(function(item) return opts.format_item(item) end, items)
     for i, item in ipairs(items) do
-      if item.action.title:match('^Candidate 1/') then
+      local title = item.action and item.action.title or item.title
+      if choose and title:match(choose) then
         return on_choice(item, i)
       end
     end
     on_choice(nil)
   end
-  require('lsp_codegen').code_actions()
-  wait_for('the code action edit', function() return lines(bufnr)[4] == '    return 1' end)
-  log('code actions offered: ' .. vim.inspect(titles))
+  local plugin = require('lsp_codegen')
+  local started = vim.uv.hrtime()
+  plugin.code_actions()
+  wait_for('the code action menu', function() return titles ~= nil end)
+  log(('first menu in %.0f ms: %s'):format((vim.uv.hrtime() - started) / 1e6, vim.inspect(titles)))
   check(vim.tbl_contains(titles, 'Generate code from comment'), 'the generate action is offered')
+  check(#vim.tbl_filter(function(t) return t:match('^Candidate ') ~= nil end, titles) == 0,
+    'the first menu does not wait for the candidates')
+  titles = nil
+  plugin.candidates()
+  wait_for(':LspCodegenCandidates', function() return titles ~= nil end)
+  listed = titles
+  log(':LspCodegenCandidates listed: ' .. vim.inspect(listed))
+  check(#listed >= 2, 'several candidates are listed')
+  check(listed[1]:match('^Candidate 1/%d+: ✓ 1/1 example') ~= nil, 'the best passes the example: ' .. listed[1])
+  titles, choose = nil, '^Candidate 1/'
+  plugin.code_actions()
+  wait_for('the code action edit', function() return lines(bufnr)[4] == '    return 1' end)
   local candidates = vim.tbl_filter(function(t) return t:match('^Candidate %d+/%d+: ') ~= nil end, titles)
-  check(#candidates >= 2, 'several candidates are listed')
-  check(candidates[1]:match('^Candidate 1/%d+: ✓ 1/1 example') ~= nil, 'the best passes the example: ' .. candidates[1])
+  check(vim.deep_equal(candidates, listed), 'the second menu lists the same candidates')
 end
 
 --- :LspCodegenGenerate applies "Generate code from comment" (resolved by the server).

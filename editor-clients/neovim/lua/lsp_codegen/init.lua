@@ -119,7 +119,8 @@ function M.select(step)
   end
 end
 
---- lsp-codegen's code actions at the cursor (asked explicitly: every candidate is listed).
+--- lsp-codegen's code actions at the cursor, at once (asked explicitly: on a comment prompt
+--- this starts writing the candidates, and asking again once they are written lists them).
 --- @param opts? {apply?: boolean, match?: string} `match`: a Lua pattern the title must match
 function M.code_actions(opts)
   opts = opts or {}
@@ -131,6 +132,53 @@ function M.code_actions(opts)
       return ours and (opts.match == nil or action.title:match(opts.match) ~= nil)
     end,
   })
+end
+
+--- :LspCodegenCandidates: every candidate for the comment prompt at the cursor, best first
+--- with its evidence, in vim.ui.select once the server has written and checked them (the
+--- code-action menu never waits for them); the chosen one is applied.
+--- @param bufnr? integer
+function M.candidates(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = M.client(bufnr)
+  if not client then
+    return vim.notify('lsp-codegen is not attached to this buffer', vim.log.levels.WARN)
+  end
+  local line = vim.api.nvim_win_get_cursor(0)[1] - 1
+  local params = {
+    command = 'lsp-codegen.commentCandidates',
+    arguments = { { uri = vim.uri_from_bufnr(bufnr), line = line } },
+  }
+  vim.notify('lsp-codegen: writing and checking the candidates…')
+  client:request('workspace/executeCommand', params, function(err, actions)
+    if err or type(actions) ~= 'table' or #actions == 0 then
+      local why = err and err.message or 'the model wrote no usable candidate'
+      return vim.notify('lsp-codegen: ' .. why, err and vim.log.levels.ERROR or vim.log.levels.INFO)
+    end
+    local prompt = { prompt = 'lsp-codegen candidates, best first', format_item = function(a) return a.title end }
+    vim.ui.select(actions, prompt, function(choice)
+      if choice then
+        M.apply_action(client, choice, bufnr)
+      end
+    end)
+  end, bufnr)
+end
+
+--- Apply a code action of lsp-codegen's: its edit, resolved first when the server left it out.
+--- @param client vim.lsp.Client
+--- @param action table
+--- @param bufnr integer
+function M.apply_action(client, action, bufnr)
+  if action.edit then
+    return vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+  end
+  client:request('codeAction/resolve', action, function(err, resolved)
+    if err or not resolved or not resolved.edit then
+      local why = err and err.message or 'the server returned no edit'
+      return vim.notify('lsp-codegen: ' .. why, vim.log.levels.ERROR)
+    end
+    vim.lsp.util.apply_workspace_edit(resolved.edit, client.offset_encoding)
+  end, bufnr)
 end
 
 --- Commands that run one of the server's actions at the cursor, by title.
@@ -364,6 +412,9 @@ local function user_commands()
   vim.api.nvim_create_user_command('LspCodegenActions', function()
     M.code_actions()
   end, { desc = 'lsp-codegen: every candidate and action at the cursor' })
+  vim.api.nvim_create_user_command('LspCodegenCandidates', function()
+    M.candidates()
+  end, { desc = 'lsp-codegen: every candidate for the comment at the cursor, once written' })
   vim.api.nvim_create_user_command('LspCodegenWhy', function()
     M.why()
   end, { desc = "lsp-codegen: why the last suggestion showed what it showed (the request's trace)" })
