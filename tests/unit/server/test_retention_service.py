@@ -93,8 +93,8 @@ async def test_an_accept_before_its_edit_waits_for_the_edit(store: StatsStore) -
 
 
 async def test_unknown_items_are_not_followed(store: StatsStore) -> None:
-
     retention, documents = service(store)
+    answer(retention)  # candidate 0 is offered: 7 is not
     assert retention.accepted(Acceptance(URI, 1, 7)) is None
     change(retention, documents, 2, (((1, 0), (1, 0)), ITEM))
     await asyncio.sleep(0.4)
