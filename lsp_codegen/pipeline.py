@@ -34,6 +34,7 @@ from lsp_codegen.ranking.score import (
     RankedCandidate,
     Ranking,
     Rejected,
+    examples_not_run,
     rank_all,
     with_runs,
 )
@@ -183,6 +184,7 @@ async def generate(
     extra: Sequence[str] = (),
     only_if: Callable[[Prompt], bool] | None = None,
     stages: StageLog | None = None,
+    no_sandbox: str = "",
 ) -> GenerationResult:
     """Generate, post-process and rank candidates for `insertion`.
 
@@ -192,7 +194,9 @@ async def generate(
     user waits seconds, not for inline completion. `extra`: snippets from other
     open files for the start of the prompt. `only_if`: generate only when it accepts the
     prompt (else no candidates, and the engine is not asked). `stages`: where each
-    step's time and counts are recorded, for the request's trace.
+    step's time and counts are recorded, for the request's trace. `no_sandbox`: why
+    the examples cannot run in this language here (no sandbox given); said in the
+    evidence of every candidate when the prompt has examples.
     """
     started = time.monotonic()
     stages = StageLog() if stages is None else stages
@@ -209,18 +213,21 @@ async def generate(
     mark = stages.add("rank", mark, **_ranking_facts(ranking))
     if not ranking.shown:
         log.info("nothing to show (%d candidates): %s", len(candidates), ranking.why_empty())
-    checks = examples_for(insertion) if sandbox is not None else []
+    checks = examples_for(insertion) if sandbox is not None or no_sandbox else []
     if sandbox is not None and checks:
         runs = await run_examples(ranking, insertion, checks, sandbox, on_progress)
         ranking = with_runs(ranking, runs, total=len(checks))
         stages.add("examples", mark, examples=len(checks), run=len(runs))
+    elif checks:
+        ranking = examples_not_run(ranking, no_sandbox)
+        stages.add("examples", mark, examples=len(checks), run=0, note=no_sandbox)
     return GenerationResult(
         candidates=ranking.shown,
         prompt=prompt,
         seconds=time.monotonic() - started,
         model=engine.info().model,
         rejected=ranking.rejected,
-        examples=len(checks),
+        examples=len(checks) if sandbox is not None else 0,
         raw=tuple(candidates),
     )
 

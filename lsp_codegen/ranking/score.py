@@ -44,7 +44,9 @@ cobol", or "error: <why>" for rejected ones), "mean_logprob", "tokens",
 "merged" (engine indices of the duplicates merged into this one, when there
 are any); with lint: "lint" (count) and "lint_findings"; with sandbox runs:
 "examples" ("2/3"), "seconds" (total check time), "run" (the run's verdict)
-and "failed" (failing examples, why).
+and "failed" (failing examples, why); when the examples could not run at all
+(`examples_not_run`), "examples" says why ("not run — no TypeScript compiler in
+this workspace").
 `RankedCandidate.score` stays the mean log-probability.
 """
 
@@ -73,6 +75,7 @@ LOGPROB_STEP = 0.05
 # Check times up to this are all "instant"; above it, each factor of ten is a step.
 EFFICIENCY_FLOOR_SECONDS = 0.001
 _MAX_FAILED_SHOWN = 3
+NOT_RUN = "not run"
 _LINT_WORKERS = 8
 
 
@@ -114,6 +117,8 @@ class RankedCandidate:
         if _syntax_failed(self.evidence):
             parts.append("\u2717 syntax")
         examples = _examples(self.evidence)
+        if str(self.evidence.get("examples", "")).startswith(NOT_RUN):
+            parts.append("examples " + NOT_RUN)
         if examples is not None:
             passed, total = examples
             mark = "\u2713" if passed == total else "\u2717"
@@ -273,6 +278,13 @@ def with_runs(
         evidence = {**candidate.evidence, **_run_evidence(run, total)}
         updated.append(replace(candidate, evidence=evidence))
     return Ranking(sorted(updated, key=score_key), list(ranking.rejected), ranking.emptied)
+
+
+def examples_not_run(ranking: Ranking, reason: str) -> Ranking:
+    """`ranking` with every shown candidate's evidence saying why its examples did not run."""
+    note = {"examples": f"{NOT_RUN} \u2014 {reason}"}
+    shown = [replace(c, evidence={**c.evidence, **note}) for c in ranking.shown]
+    return Ranking(shown, list(ranking.rejected), ranking.emptied)
 
 
 def rank_with_runs(

@@ -139,7 +139,8 @@ async def _generate_thoroughly(
     stages: StageLog,
 ) -> GenerationResult:
     await progress.begin(f"writing {server.settings.num_candidates} candidates…")
-    sandbox = await server.sandboxes.sandbox() if insertion.language == "python" else None
+    language, node_setting = insertion.language, server.settings.node.executable
+    sandbox, no_sandbox = await server.sandboxes.for_language(language, node_setting)
     try:
         result = await generate(
             engine,
@@ -151,6 +152,7 @@ async def _generate_thoroughly(
             lint=insertion.language == "python",
             extra=extra,
             stages=stages,
+            no_sandbox=no_sandbox,
         )
     except BaseException:
         progress.end("stopped")

@@ -113,13 +113,13 @@ def code_action_params(uri: str, line: int) -> types.CodeActionParams:
 
 
 async def invoked_code_actions(
-    client: LanguageClient, uri: str, text: str, line: int
+    client: LanguageClient, uri: str, text: str, line: int, language: str = "python"
 ) -> list[types.CodeAction | types.Command]:
     """Open `text` at `uri` and press Ctrl+. on `line` twice, as a user does: the first
     answers at once and starts writing the candidates; the second, once they are
     written, lists every one of them."""
     await wait_ready(client)
-    open_document(client, uri, text)
+    open_document(client, uri, text, language)
     params = code_action_params(uri, line)
     params.context.trigger_kind = types.CodeActionTriggerKind.Invoked
     await client.text_document_code_action_async(params)

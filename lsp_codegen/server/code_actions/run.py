@@ -10,14 +10,16 @@ from typing import Any
 from lsprotocol import types
 
 from lsp_codegen.context.document import Document
-from lsp_codegen.context.functions import function_at
+from lsp_codegen.context.functions import FunctionAt, function_at
 from lsp_codegen.ranking.examples import extract_examples
+from lsp_codegen.ranking.jsexamples import LANGUAGES as NODE_LANGUAGES
+from lsp_codegen.ranking.jsfunctions import js_function_at
 from lsp_codegen.ranking.runnable import definitions_only
 from lsp_codegen.sandbox.types import Check, RunResult, Verdict
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.code_actions.types import range_json
 from lsp_codegen.server.command_ids import RUN_SELECTION
-from lsp_codegen.server.errors import content_modified, invalid_params
+from lsp_codegen.server.errors import content_modified, invalid_params, request_failed
 from lsp_codegen.server.positions import to_offset
 from lsp_codegen.server.progress import WorkProgress
 
@@ -29,9 +31,12 @@ RUN_TITLE = "Run selection"
 async def run_selection(ls: CodegenServer, data: Any) -> dict[str, object]:
     """Run what `data` names in the sandbox; report and return the outcome."""
     document, code, checks = _what_to_run(ls, data)
+    language = document.language_id
+    sandbox, why = await ls.sandboxes.for_language(language, ls.settings.node.executable)
+    if sandbox is None:
+        raise request_failed(f"{language} code does not run here: {why or 'no runner'}")
     progress = WorkProgress(ls, "lsp-codegen: run")
     await progress.begin(f"Running {len(checks)} example(s)…" if checks else "Running…")
-    sandbox = await ls.sandboxes.sandbox()
     result = await sandbox.run(code, checks)
     summary = summarize(result)
     progress.end(summary)
@@ -47,17 +52,15 @@ async def run_selection(ls: CodegenServer, data: Any) -> dict[str, object]:
 
 
 def run_action(document: Document, params: types.CodeActionParams) -> types.Command | None:
-    """The "Run selection" action, for Python, on a selection or inside a function.
+    """The "Run selection" action, for Python, JavaScript and TypeScript, on a selection
+    or inside a function.
 
     A bare Command (a valid code action result): it runs at once, no edit to resolve.
     """
-    if document.language_id != "python":
+    if not _runs(document.language_id):
         return None
     selection = params.range
-    if (
-        selection.start == selection.end
-        and function_at(document.text, selection.start.line) is None
-    ):
+    if selection.start == selection.end and _function(document, selection.start.line) is None:
         return None
     data = {"uri": document.uri, "version": document.version, "range": range_json(selection)}
     return types.Command(title=RUN_TITLE, command=RUN_SELECTION, arguments=[data])
@@ -81,11 +84,22 @@ def _what_to_run(ls: CodegenServer, data: Any) -> tuple[Document, str, list[Chec
     end = to_offset(document, selection.end, ls.encoding)
     if start != end:
         return document, textwrap.dedent(document.text[start:end]), []
-    function = function_at(document.text, selection.start.line)
+    function = _function(document, selection.start.line)
     if function is None:
         raise invalid_params("select code to run, or put the cursor inside a function")
-    checks = extract_examples(function.description, "python", function.name)
-    return document, definitions_only(document.text) or "", checks
+    language = document.language_id
+    checks = extract_examples(function.description, language, function.name)
+    return document, definitions_only(document.text, language) or "", checks
+
+
+def _runs(language: str) -> bool:
+    return language == "python" or language.lower() in NODE_LANGUAGES
+
+
+def _function(document: Document, line: int) -> FunctionAt | None:
+    if document.language_id == "python":
+        return function_at(document.text, line)
+    return js_function_at(document.text, line, document.language_id)
 
 
 def summarize(result: RunResult) -> str:

@@ -8,7 +8,14 @@ import math
 import pytest
 
 from lsp_codegen.context.types import Insertion, Mode
-from lsp_codegen.ranking.score import FLOOR_LOGPROB, Candidate, RankedCandidate, rank
+from lsp_codegen.ranking.score import (
+    FLOOR_LOGPROB,
+    Candidate,
+    RankedCandidate,
+    Ranking,
+    examples_not_run,
+    rank,
+)
 
 BODY = Insertion(
     offset=0,
@@ -112,3 +119,12 @@ def test_title(score: float, tokens: int, title: str) -> None:
 
 def test_title_without_token_count() -> None:
     assert RankedCandidate("x", -1.0, {}, 0).title() == "logp \u22121.00"
+
+
+def test_examples_that_could_not_run_say_why() -> None:
+    shown = [RankedCandidate("x", -0.5, {"tokens": 2}, 0), RankedCandidate("y", -1.0, {}, 1)]
+    ranking = examples_not_run(Ranking(shown, [], 0), "no TypeScript compiler in this workspace")
+    assert [c.index for c in ranking.shown] == [0, 1]  # the order is untouched
+    first = ranking.shown[0]
+    assert first.evidence["examples"] == "not run \u2014 no TypeScript compiler in this workspace"
+    assert first.title() == "examples not run · logp \u22120.50 · 2 tokens"
