@@ -85,7 +85,6 @@ def register(server: CodegenServer) -> None:
         )
         return bool(response.applied)
 
-
     @server.command(COMMENT_CANDIDATES)
     async def comment_candidates(ls: CodegenServer, *arguments: Any) -> list[types.CodeAction]:
         # "Show candidates": the list a second Ctrl+. shows, for a client that cannot
