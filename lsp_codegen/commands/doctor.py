@@ -10,9 +10,11 @@ import json
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsp_codegen.commands.common import load_with_progress, raw_settings, settings_from_args
+from lsp_codegen.commands.runtimes import describe_runtimes
 from lsp_codegen.config import Settings, parse_settings
 from lsp_codegen.engine.base import CancelToken, Engine, EngineError, GenerationRequest
 from lsp_codegen.engine.factory import EngineChoice, choose_engine
@@ -33,6 +35,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     print(f"engine: {choice.kind} ({choice.reason})")
     print(f"llama-cpp-python: {_version('llama-cpp-python') or 'not installed'}")
     _describe_setting(settings, choice)
+    for line in describe_runtimes(settings, Path.cwd()):
+        print(line)
     try:
         engine, seconds = load_with_progress(settings)
     except EngineError as error:

@@ -59,6 +59,8 @@ def test_doctor_reports_device_model_and_speed(tiny_model_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "torch 2.13.0" in result.stdout
     assert "model: tiny-model" in result.stdout and "on cpu" in result.stdout
+    assert "\nsandbox: " in result.stdout and "\npython: " in result.stdout
+    assert "\nnode: " in result.stdout and "\ntypescript: " in result.stdout
     assert "tokens/s" in result.stdout
 
 
