@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lsp_codegen.sandbox import Check, Limits, Verdict
+from lsp_codegen.sandbox import Check, Limits, Verdict, measure_startup
+from lsp_codegen.sandbox.bench import measure_bare_start
 from lsp_codegen.sandbox.node import (
     NO_COMPILER,
     NodeRuntime,
@@ -181,3 +182,9 @@ def test_typescript_without_a_compiler_says_why(node: NodeRuntime, root: Path) -
     assert typescript_mode(node, None) == (None, NO_COMPILER)
     stripping = NodeRuntime(node.path, "setting", "22.6.0")
     assert typescript_mode(stripping, None) == ("strip", "")
+
+
+def test_measure_startup_of_node(node: NodeRuntime) -> None:
+    numbers = measure_startup(runs=2, interpreter=NodeSetup(node))
+    assert numbers["warm_p50_s"] > 0 and numbers["cold_p50_s"] > 0
+    assert measure_bare_start(1, [str(node.path), "-e", "0"]) > 0
