@@ -63,7 +63,7 @@ from lsp_codegen.ranking.normalize import normalized_ast
 from lsp_codegen.ranking.postprocess import postprocess
 from lsp_codegen.ranking.salvage import salvage
 from lsp_codegen.ranking.syntax import check_syntax, splice
-from lsp_codegen.sandbox.types import RunResult, Verdict
+from lsp_codegen.sandbox.types import CheckResult, RunResult, Verdict
 
 # Stands in for the mean of no (or non-finite) log-probabilities: lower than any
 # real mean, and unlike -inf it survives JSON.
@@ -106,6 +106,15 @@ class RankedCandidate:
     score: float
     evidence: dict[str, object]
     index: int
+
+    def examples_passed(self) -> tuple[int, int] | None:
+        """(passed, total) of the prompt's examples; None when they were not run."""
+        return _examples(self.evidence)
+
+    def failures(self) -> list[str]:
+        """The failing examples and why ("product([2, 3]) == 6: got 0"), at most three."""
+        failed = self.evidence.get("failed")
+        return [str(item) for item in failed] if isinstance(failed, list) else []
 
     def title(self) -> str:
         """A short evidence label, e.g. "✓ 3/3 examples · logp −0.31 · 0.02 ms".
@@ -348,16 +357,19 @@ def _run_evidence(run: RunResult, total: int) -> dict[str, object]:
     }
     if total:
         evidence["examples"] = f"{min(run.passed, total)}/{total}"
-        failed = [
-            f"{check.check.label}: {check.message or check.verdict.value}"
-            for check in run.checks
-            if check.verdict is not Verdict.PASSED
-        ]
+        failed = [_failure(check) for check in run.checks if check.verdict is not Verdict.PASSED]
         if run.verdict is not Verdict.PASSED and not failed:
             failed = [run.message or run.verdict.value]
         if failed:
             evidence["failed"] = failed[:_MAX_FAILED_SHOWN]
     return evidence
+
+
+def _failure(check: CheckResult) -> str:
+    """"product([2, 3]) == 6: got 0": the example, then what went wrong (the sandbox's
+    message already starts with the example when it could say what the code returned)."""
+    label, message = check.check.label, check.message or check.verdict.value
+    return message if message.startswith(label) else f"{label}: {message}"
 
 
 # --- reading evidence --------------------------------------------------------------

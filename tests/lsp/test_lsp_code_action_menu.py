@@ -126,3 +126,30 @@ async def test_show_candidates_names_what_is_wrong(scripted: LanguageClient) -> 
         assert "holds no comment prompt" in str(error)
     else:
         raise AssertionError("a line without a comment prompt has no candidates")
+
+
+async def test_when_no_candidate_passes_the_title_says_so_and_the_insert_is_marked(
+    scripted: LanguageClient,
+) -> None:
+    source = "# Return two.\n# two() == 2\ndef two():\n\n"
+    await wait_ready(scripted)
+    open_document(scripted, URI, source)
+    await scripted.text_document_code_action_async(_invoked())
+    await comment_candidates(scripted, URI, 0)
+    actions = await scripted.text_document_code_action_async(_invoked())
+    generate = next(a for a in actions or [] if isinstance(a, types.CodeAction))
+    assert generate.title == f"{GENERATE} — no candidate passes your 1 example"
+    resolved = await scripted.code_action_resolve_async(generate)
+    assert resolved.edit is not None and resolved.edit.document_changes
+    change = resolved.edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    inserted = change.edits[0].new_text
+    assert inserted.startswith("    # lsp-codegen: fails two() == 2: got 1\n    return 1"), inserted
+    # A candidate picked by name is inserted as it is: its title already says ✗.
+    candidate = next(a for a in actions or [] if a.title.startswith("Candidate 1/"))
+    assert isinstance(candidate, types.CodeAction)
+    picked = await scripted.code_action_resolve_async(candidate)
+    assert picked.edit is not None and picked.edit.document_changes
+    picked_change = picked.edit.document_changes[0]
+    assert isinstance(picked_change, types.TextDocumentEdit)
+    assert "lsp-codegen" not in picked_change.edits[0].new_text

@@ -34,7 +34,7 @@ export const SHOW_ALL_TITLE = 'Show all candidates…';
  * action (`generateTitle`) but none of the candidates yet (they are being written).
  */
 export function offersShowAll(titles: readonly string[], generateTitle: string): boolean {
-  return titles.includes(generateTitle) && !titles.some((title) => TITLE.test(title));
+  return titles.some((title) => title.startsWith(generateTitle)) && !titles.some((title) => TITLE.test(title));
 }
 
 /** A quick pick row: the rank as the label, the evidence next to it, the code's first line below. */

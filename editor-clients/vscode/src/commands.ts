@@ -62,7 +62,8 @@ export function registerCommands(host: Host): vscode.Disposable[] {
 
 async function generateFromComment(session: Session): Promise<void> {
   const actions = await codeActions(session, CodeActionTriggerKind.Automatic);
-  const generate = actions?.find((action) => action.title === GENERATE_TITLE);
+  // Its title may go on ("— no candidate passes your 1 example").
+  const generate = actions?.find((action) => action.title.startsWith(GENERATE_TITLE));
   if (generate === undefined) {
     void vscode.window.showInformationMessage('lsp-codegen: put the cursor on a comment that describes the code.');
     return;

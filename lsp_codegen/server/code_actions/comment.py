@@ -15,6 +15,7 @@ from lsp_codegen.context.comments import find_comment_prompt
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.insertion import insertion_for_comment
 from lsp_codegen.context.types import CommentPrompt, Insertion
+from lsp_codegen.ranking.unmet import inserted_text, unmet_examples, unmet_title
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.code_actions.types import client_resolves_edits
 from lsp_codegen.server.command_ids import GENERATE_FROM_COMMENT
@@ -40,11 +41,17 @@ def prompt_at(document: Document, line: int) -> CommentPrompt | None:
     return find_comment_prompt(document.line_index.lines, line, document.language_id)
 
 
-def generate_action(ls: CodegenServer, document: Document, line: int) -> types.CodeAction:
+def generate_action(
+    ls: CodegenServer, document: Document, line: int, generated: Generated | None = None
+) -> types.CodeAction:
+    """ "Generate code from comment"; with the candidates at hand, its title says when
+    none of them passes the examples the user wrote."""
     data = {"uri": document.uri, "version": document.version, "line": line}
-    action = types.CodeAction(
-        title=GENERATE_TITLE, kind=types.CodeActionKind.RefactorRewrite, data=data
-    )
+    title = GENERATE_TITLE
+    unmet = unmet_examples(generated.result.candidates) if generated is not None else None
+    if unmet is not None:
+        title += f" — {unmet_title(unmet)}"
+    action = types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite, data=data)
     if not client_resolves_edits(ls.client_capabilities):
         # Without codeAction/resolve the client runs a command, and the edit
         # arrives later through workspace/applyEdit.
@@ -216,7 +223,8 @@ def _edit(ls: CodegenServer, generated: Generated, index: int | None) -> types.W
     best = chosen[0]
     document, insertion = generated.document, generated.insertion
     at = to_position(document, insertion.offset, ls.encoding)
-    text = insertion.leading + best.text + "\n"
+    # The best pick failing the user's examples is inserted marked, never silently.
+    text = inserted_text(best, insertion, mark=index is None)
     ls.retention.expect_edit(document.uri, document.version, insertion.offset, text)
     return types.WorkspaceEdit(
         document_changes=[

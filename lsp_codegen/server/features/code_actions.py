@@ -35,12 +35,13 @@ def register(server: CodegenServer) -> None:
         actions: list[types.CodeAction | types.Command] = []
         prompt = comment.prompt_at(document, line)
         if prompt is not None:
-            actions.append(comment.generate_action(ls, document, line))
+            generated = None
             if comment.invoked(params.context):
                 # Asked for explicitly: every candidate once they are written. The menu
                 # never waits for them: their generation starts now, in the background.
                 generated = comment.candidates_if_ready(ls, document, prompt)
-                actions += comment.candidate_actions(ls, generated, line)
+            actions.append(comment.generate_action(ls, document, line, generated))
+            actions += comment.candidate_actions(ls, generated, line)
         run_selection = run.run_action(document, params)
         if run_selection is not None:
             actions.append(run_selection)

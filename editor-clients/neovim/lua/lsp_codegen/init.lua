@@ -183,7 +183,7 @@ end
 
 --- Commands that run one of the server's actions at the cursor, by title.
 M.actions = {
-  LspCodegenGenerate = { '^Generate code from comment$', 'generate code from the comment at the cursor' },
+  LspCodegenGenerate = { '^Generate code from comment', 'generate code from the comment at the cursor' },
   LspCodegenOptimize = { '^Optimize', 'verified faster rewrites of the function at the cursor' },
   LspCodegenExplain = { '^Explain$', 'explain the function at the cursor in a comment' },
   LspCodegenWriteTests = { '^Write tests', 'passing tests for the function at the cursor' },
