@@ -62,18 +62,29 @@ async def compare(
         "timing_budget": TIMING_BUDGET_SECONDS,
         "time": time_them,
     }
-    source = f"lsp_codegen_compare(__import__('json').loads({json.dumps(job)!r}))"
-    result = await sandbox.run(_HARNESS, [Check(source, "compare")], LIMITS)
-    return parse_report(result, inputs)
+    report = await run_harness(sandbox, "lsp_codegen_compare", job, LIMITS)
+    if isinstance(report, str):
+        return Comparison(error=f"the comparison did not finish ({report})")
+    return _from_json(report, inputs)
 
 
-def parse_report(result: RunResult, inputs: list[Input]) -> Comparison:
-    """The Comparison a harness run printed; an error when it printed none."""
+async def run_harness(
+    sandbox: Sandbox, function: str, job: dict[str, object], limits: Limits
+) -> dict[str, object] | str:
+    """Run one of the harness's entry points on `job` in a sandbox worker: the report it
+    printed, or why it printed none ("timeout: …")."""
+    source = f"{function}(__import__('json').loads({json.dumps(job)!r}))"
+    return read_report(await sandbox.run(_HARNESS, [Check(source, function)], limits))
+
+
+def read_report(result: RunResult) -> dict[str, object] | str:
+    """The report a harness run printed; why there is none, when it printed none."""
     for line in result.stdout.splitlines():
         if line.startswith(harness.RESULT_MARKER):
-            return _from_json(json.loads(line[len(harness.RESULT_MARKER) :]), inputs)
+            report: dict[str, object] = json.loads(line[len(harness.RESULT_MARKER) :])
+            return report
     why = result.message or next((c.message for c in result.checks if c.message), "")
-    return Comparison(error=f"the comparison did not finish ({result.verdict.value}: {why})")
+    return f"{result.verdict.value}: {why}"
 
 
 def _from_json(report: dict[str, object], inputs: list[Input]) -> Comparison:

@@ -1,9 +1,10 @@
-"""The sandbox side of comparing and timing two versions of a function.
+"""The sandbox side of comparing and timing two versions of a function, and of
+telling apart how several candidates behave.
 
 This file's source is sent to a sandbox worker as the code of a run; one check
-then calls `lsp_codegen_compare(job)`, which prints one line: RESULT_MARKER and
-a JSON report. It runs under the workspace's interpreter, so: stdlib only, and
-Python 3.8 compatible.
+then calls `lsp_codegen_compare(job)` (or `lsp_codegen_behaviours(job)`), which
+prints one line: RESULT_MARKER and a JSON report. It runs under the workspace's
+interpreter, so: stdlib only, and Python 3.8 compatible.
 
 Both versions are loaded as separate modules in the same process, each call gets
 freshly built arguments (so a version that mutates them cannot affect the other),
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import io
 import json
 import math
@@ -64,7 +66,7 @@ def _arguments(text: str, namespace: dict[str, Any]) -> tuple[tuple[Any, ...], d
 def _quiet() -> Any:
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        yield
+        yield sink
 
 
 def _short(value: Any) -> str:
@@ -75,15 +77,19 @@ def _short(value: Any) -> str:
     return text if len(text) <= _REPR_LIMIT else text[: _REPR_LIMIT - 1] + "…"
 
 
-def _call(function: Any, namespace: dict[str, Any], text: str, timeout: float) -> list[Any]:
-    """["ok", value, arguments after], ["raise", type name] or ["timeout"]."""
+def _call(
+    function: Any, namespace: dict[str, Any], text: str, timeout: float, printed: Any = None
+) -> list[Any]:
+    """["ok", value, arguments after], ["raise", type name] or ["timeout"]; whether the
+    call wrote any output is appended to `printed` (a list) when one is given."""
     try:
         args, kwargs = _arguments(text, namespace)
     except BaseException as error:
         return ["raise", "arguments: " + type(error).__name__]
     signal.setitimer(signal.ITIMER_REAL, timeout)
+    sink = None
     try:
-        with _quiet():
+        with _quiet() as sink:
             value = function(*args, **kwargs)
     except _Timeout:
         return ["timeout"]
@@ -91,6 +97,8 @@ def _call(function: Any, namespace: dict[str, Any], text: str, timeout: float) -
         return ["raise", type(error).__name__]
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if printed is not None:
+            printed.append(bool(sink is not None and sink.getvalue()))
     return ["ok", value, [args, kwargs]]
 
 
@@ -201,4 +209,48 @@ def lsp_codegen_compare(job: dict[str, Any]) -> None:
             report = _compare(job, original, rewrite)
             if "mismatch" not in report and report["timed"] and job["time"]:
                 report["timing"] = _time(job, original, rewrite, report["timed"])
+    print(RESULT_MARKER + json.dumps(report), file=sys.__stdout__, flush=True)
+
+
+def _signature(outcome: list[Any]) -> str:
+    """A short fingerprint of one call's behaviour (its value and mutated arguments, or
+    the exception's type, or a timeout)."""
+    if outcome[0] == "ok":
+        text = "ok " + repr(outcome[1]) + " " + repr(outcome[2])
+    else:
+        text = " ".join(str(part) for part in outcome)
+    return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _behaviour(job: dict[str, Any], index: int, source: str) -> dict[str, Any]:
+    try:
+        function, namespace = _load(source, "candidate" + str(index), job["name"])
+    except BaseException as error:
+        return {"error": type(error).__name__}
+    timeout = float(job["call_timeout"])
+    printed: list[bool] = []
+    signatures, returned, nones = [], 0, 0
+    for text in job["inputs"]:
+        try:
+            outcome = _call(function, namespace, text, timeout, printed)
+            signatures.append(_signature(outcome))
+        except BaseException as error:  # a hostile __repr__ or __eq__
+            signatures.append("unreadable " + type(error).__name__)
+            continue
+        if outcome[0] == "ok":
+            returned += 1
+            nones += outcome[1] is None
+    return {
+        "signature": hashlib.sha1("|".join(signatures).encode()).hexdigest()[:16],
+        "printed": any(printed),
+        "returned": returned,
+        "none": returned > 0 and nones == returned,
+    }
+
+
+def lsp_codegen_behaviours(job: dict[str, Any]) -> None:
+    """Run each of the job's modules' function on every input; print, per module, a
+    fingerprint of what it did on all of them, and whether it printed or returned None."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    report = {"behaviours": [_behaviour(job, i, src) for i, src in enumerate(job["modules"])]}
     print(RESULT_MARKER + json.dumps(report), file=sys.__stdout__, flush=True)

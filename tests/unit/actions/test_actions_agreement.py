@@ -1,0 +1,42 @@
+"""Candidates grouped by what they do on derived inputs, in a real sandbox: agreeing
+ones, exceptions as behaviour, printers and None-returners marked."""
+
+from __future__ import annotations
+
+from lsp_codegen.actions.agreement import agreement
+from lsp_codegen.context.types import Insertion, Mode
+from lsp_codegen.sandbox.sandbox import Sandbox
+
+# A comment prompt with no example: the inputs come from the type hints.
+PREFIX = "# the sum of the squares of xs\ndef sum_squares(xs: list[int]) -> int:\n"
+BODY = Insertion(0, Mode.BLOCK, "    ", PREFIX, "\n", "python")
+
+
+async def test_candidates_that_do_the_same_agree(sandbox: Sandbox) -> None:
+    candidates = [
+        (0, "    return sum(x * x for x in xs)"),
+        (1, "    total = 0\n    for x in xs:\n        total += x ** 2\n    return total"),
+        (2, "    return sum(xs) ** 2"),  # likelier, perhaps, but alone
+        (3, "    print(sum(x * x for x in xs))"),
+        (4, "    return xs[10]"),  # raises IndexError on short lists: a behaviour too
+    ]
+    found = await agreement(sandbox, BODY, candidates)
+    assert found is not None and found.inputs >= 5
+    assert [found.agreeing(i) for i in range(5)] == [2, 2, 1, 1, 1]
+    assert found.behaviours[3].printed and found.behaviours[3].returns_none
+    assert not found.behaviours[0].printed and not found.behaviours[0].returns_none
+    assert not found.behaviours[4].returns_none  # it raised; it never returned None
+
+
+async def test_a_candidate_that_does_not_load_agrees_with_none(sandbox: Sandbox) -> None:
+    # Top-level calls are left out of the module, but an assignment runs when it loads.
+    candidates = [(0, "    return len(xs)"), (1, "    return len(xs)\nLIMIT = undefined_name")]
+    found = await agreement(sandbox, BODY, candidates)
+    assert found is not None
+    assert found.agreeing(0) == 1
+
+
+async def test_nothing_to_compare_without_inputs_or_with_one_candidate(sandbox: Sandbox) -> None:
+    untyped = Insertion(0, Mode.BLOCK, "    ", "def f(thing):\n", "\n", "python")
+    assert await agreement(sandbox, untyped, [(0, "    return 1"), (1, "    return 2")]) is None
+    assert await agreement(sandbox, BODY, [(0, "    return 0")]) is None
