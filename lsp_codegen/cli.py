@@ -84,9 +84,11 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     source.add_argument("--problems", metavar="PATH", help="a HumanEval-format .jsonl(.gz) file")
     source.add_argument(
         "--set",
-        choices=("humaneval", "ours"),
+        choices=("humaneval", "ours", "ours-js"),
         default="humaneval",
-        help="a named problem set: humaneval (default) or ours (bench/problems)",
+        help="a named problem set: humaneval (default), ours (bench/problems, Python) or "
+        "ours-js (JavaScript and TypeScript; TypeScript needs typescript in the current "
+        "folder's node_modules, or Node 22.6+)",
     )
     evaluate.add_argument(
         "--limit", type=_positive_int, metavar="K", help="run only the first K problems"

@@ -16,7 +16,9 @@ from lsp_codegen.evaluation.problems import Problem, ProblemError, load_problems
 from lsp_codegen.evaluation.progress import ProgressBar
 from lsp_codegen.evaluation.report import summary, write_report
 from lsp_codegen.evaluation.runner import EvalRun, OnResult, ProblemResult, run_evaluation
+from lsp_codegen.sandbox import node
 from lsp_codegen.sandbox.interpreter import Interpreter, find_interpreter
+from lsp_codegen.sandbox.launch import Runtime
 from lsp_codegen.sandbox.sandbox import create_sandbox
 from lsp_codegen.sandbox.types import Limits
 
@@ -103,22 +105,63 @@ async def _evaluate(
     *,
     thorough: bool,
 ) -> EvalRun:
-    # Created inside the event loop that will use it, and always closed. The
+    # One sandbox per language (Python, and the workspace's Node for JavaScript and
+    # TypeScript), created inside the event loop that uses it and always closed. The
     # same sandbox runs the prompt's examples (thorough ranking) and the hidden tests.
-    sandbox = create_sandbox(interpreter, warm=_WARM)
-    try:
-        return await run_evaluation(
-            engine,
-            problems,
-            settings,
-            sandbox,
-            source=source,
-            limits=limits,
-            on_result=on_result,
-            thorough=sandbox if thorough else None,
-        )
-    finally:
-        await sandbox.close()
+    started = time.monotonic()
+    results: list[ProblemResult] = []
+    for language, group in _by_language(problems).items():
+        runtime, problem = _runtime_for(language, interpreter, settings)
+        if runtime is None:
+            print(f"lsp-codegen: {language} problems not judged: {problem}", file=sys.stderr)
+            for each in group:
+                result = ProblemResult(each.task_id, prompt=each.prompt, error=problem)
+                results.append(result)
+                on_result(result)
+            continue
+        sandbox = create_sandbox(runtime, warm=_WARM)
+        try:
+            run = await run_evaluation(
+                engine,
+                group,
+                settings,
+                sandbox,
+                source=source,
+                limits=limits,
+                on_result=on_result,
+                thorough=sandbox if thorough else None,
+            )
+        finally:
+            await sandbox.close()
+        results += run.results
+    return EvalRun(
+        model=engine.info().model,
+        settings=settings,
+        source=source,
+        results=results,
+        seconds=time.monotonic() - started,
+        ranking="thorough" if thorough else "inline",
+    )
+
+
+def _by_language(problems: Sequence[Problem]) -> dict[str, list[Problem]]:
+    groups: dict[str, list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault(problem.language, []).append(problem)
+    return groups
+
+
+def _runtime_for(
+    language: str, interpreter: Interpreter, settings: Settings
+) -> tuple[Runtime | None, str]:
+    """The runtime that judges `language` problems: the Python, or the workspace's Node
+    (the current folder is the workspace: its node_modules may hold typescript)."""
+    if language == "python":
+        return interpreter, ""
+    runtime, problem = node.find_node(settings.node.executable or None)
+    if runtime is None:
+        return None, problem or "no node"
+    return node.setup_for(language, runtime, Path.cwd())
 
 
 def _limits(timeout: float | None) -> Limits | None:

@@ -2,13 +2,16 @@
 
 Each line is one JSON object with `task_id`, `prompt` (the text before the
 cursor), `entry_point` (the function under test), `test` (source defining
-`check(candidate)`) and, optionally, `canonical_solution` (a reference body).
+`check(candidate)`) and, optionally, `canonical_solution` (a reference body),
+`language` (an LSP languageId: "python" by default, "javascript", "typescript")
+and `suffix` (the text after the cursor, e.g. the `}` an editor closes a body with).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,6 +20,8 @@ _REQUIRED = ("task_id", "prompt", "entry_point", "test")
 _HUMANEVAL_FILE = "HumanEval.jsonl.gz"
 # The repository's own problems, relative to the repository root.
 OURS_RELATIVE = Path("bench") / "problems" / "problems.jsonl"
+OURS_JS_RELATIVE = Path("bench") / "problems" / "problems_js.jsonl"
+_JS_NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
 
 
 class ProblemError(ValueError):
@@ -32,6 +37,8 @@ class Problem:
     entry_point: str
     test: str
     canonical_solution: str | None = None
+    language: str = "python"
+    suffix: str = ""
 
 
 def load_problems(path: Path) -> list[Problem]:
@@ -69,18 +76,22 @@ def _parse(line: str, where: str) -> Problem:
     for key in _REQUIRED:
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise ProblemError(f"{where}: `{key}` must be a non-empty string")
-    solution = raw.get("canonical_solution")
-    if solution is not None and not isinstance(solution, str):
-        raise ProblemError(f"{where}: `canonical_solution` must be a string")
+    for key in ("canonical_solution", "suffix", "language"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise ProblemError(f"{where}: `{key}` must be a string")
+    language = raw.get("language") or "python"
     entry_point = raw["entry_point"]
-    if not entry_point.isidentifier():
-        raise ProblemError(f"{where}: `entry_point` {entry_point!r} is not a Python name")
+    python = language == "python"
+    if not (entry_point.isidentifier() if python else _JS_NAME.match(entry_point)):
+        raise ProblemError(f"{where}: `entry_point` {entry_point!r} is not a {language} name")
     return Problem(
         task_id=raw["task_id"],
         prompt=raw["prompt"],
         entry_point=entry_point,
         test=raw["test"],
-        canonical_solution=solution,
+        canonical_solution=raw.get("canonical_solution"),
+        language=language,
+        suffix=raw.get("suffix") or "",
     )
 
 
@@ -116,8 +127,16 @@ def ours_path() -> Path:
     return path
 
 
+def ours_js_path() -> Path:
+    """The repository's JavaScript and TypeScript problems (bench/problems/problems_js.jsonl)."""
+    path = Path(__file__).resolve().parents[2] / OURS_JS_RELATIVE
+    if not path.is_file():
+        raise ProblemError(f"{OURS_JS_RELATIVE} not found at {path}: pass --problems FILE instead")
+    return path
+
+
 # The named sets `--set` accepts.
-PROBLEM_SETS = {"humaneval": humaneval_path, "ours": ours_path}
+PROBLEM_SETS = {"humaneval": humaneval_path, "ours": ours_path, "ours-js": ours_js_path}
 
 
 def problems_path(name: str) -> Path:

@@ -207,8 +207,9 @@ class EvalRun:
 OnResult = Callable[[ProblemResult], None]
 
 
-def problem_insertion(prompt: str) -> Insertion:
-    """The insertion point at the end of `prompt`, where a user's cursor would be.
+def problem_insertion(prompt: str, language: str = "python", suffix: str = "") -> Insertion:
+    """The insertion point at the end of `prompt`, where a user's cursor would be, with
+    `suffix` after it (JavaScript and TypeScript problems: the body's closing `}`).
 
     A prompt that ends with a line break (HumanEval's all end with the
     docstring's closing line) leaves the cursor on an empty line at column 0.
@@ -216,6 +217,8 @@ def problem_insertion(prompt: str) -> Insertion:
     but not for every shape (HumanEval/115 has code before its docstring), so the
     previous line's indentation is added first, as an editor's auto-indent would.
     """
+    if language != "python":
+        return locate_insertion(prompt + suffix, len(prompt), language)
     document = prompt
     if prompt.endswith(("\n", "\r")):
         last = next((line for line in reversed(prompt.splitlines()) if line.strip()), "")
@@ -280,7 +283,7 @@ async def evaluate_problem(
     thorough: Sandbox | None = None,
 ) -> ProblemResult:
     """Generate candidates for one problem and judge each of them (see run_evaluation)."""
-    insertion = problem_insertion(problem.prompt)
+    insertion = problem_insertion(problem.prompt, problem.language, problem.suffix)
     greedy = _GreedySample()
     started = time.monotonic()
     try:
@@ -291,7 +294,7 @@ async def evaluate_problem(
             CancelToken(),
             greedy.add,
             sandbox=thorough,
-            lint=thorough is not None,
+            lint=thorough is not None and problem.language == "python",
         )
     except Exception as error:  # any failure is this problem's result, not the run's end
         log.exception("generation failed for %s", problem.task_id)

