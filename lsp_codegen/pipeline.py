@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from lsp_codegen.actions.agreement import agreement
 from lsp_codegen.config import Settings
 from lsp_codegen.context.bounded import bounded_insertion
 from lsp_codegen.context.fim import detect_fim
@@ -36,6 +37,7 @@ from lsp_codegen.ranking.score import (
     Rejected,
     examples_not_run,
     rank_all,
+    with_agreement,
     with_runs,
 )
 from lsp_codegen.sandbox.sandbox import Sandbox
@@ -221,6 +223,11 @@ async def generate(
     elif checks:
         ranking = examples_not_run(ranking, no_sandbox)
         stages.add("examples", mark, examples=len(checks), run=0, note=no_sandbox)
+    if sandbox is not None and not checks and len(ranking.shown) > 1:
+        # No example to run: the candidates' agreement on derived inputs is the evidence.
+        mark = time.monotonic()
+        ranking, inputs = await _with_agreement(ranking, insertion, sandbox)
+        stages.add("agreement", mark, inputs=inputs)
     return GenerationResult(
         candidates=ranking.shown,
         prompt=prompt,
@@ -308,6 +315,26 @@ def _engine_start(engine: Engine, stages: StageLog, asked: float, first: float) 
         stages.add("first token", read, first)
     else:
         stages.add("first token", stats.started_at, first)
+
+
+async def _with_agreement(
+    ranking: Ranking, insertion: Insertion, sandbox: Sandbox
+) -> tuple[Ranking, int]:
+    """`ranking` with each candidate's agreement with the others (Python), and how many
+    inputs they ran on (0: nothing could be compared)."""
+    if insertion.language != "python":
+        return ranking, 0
+    texts = [(candidate.index, candidate.text) for candidate in ranking.shown]
+    found = await agreement(sandbox, insertion, texts)
+    if found is None:
+        return ranking, 0
+    signatures = {index: b.signature for index, b in found.behaviours.items()}
+    marks = {
+        index: "prints" if b.printed else "returnsNone"
+        for index, b in found.behaviours.items()
+        if b.printed or b.returns_none
+    }
+    return with_agreement(ranking, signatures, found.inputs, marks), found.inputs
 
 
 async def run_examples(

@@ -27,14 +27,18 @@ priority gate         compared value                               better
 ======== ============ ============================================ ============
 1        syntax       parses (every shown candidate does)          yes
 2        examples     passed / total; 0 when not run               more
-3        likelihood   mean log-prob per token, in LOGPROB_STEP     higher
+3        agreement    share of candidates behaving the same on     more
+                      derived inputs (`with_agreement`; only
+                      without examples; 0 for a printer or a
+                      None-returner)
+4        likelihood   mean log-prob per token, in LOGPROB_STEP     higher
                       steps (closer means are a tie)
-4        efficiency   total check seconds, by factors of ten above faster
+5        efficiency   total check seconds, by factors of ten above faster
                       EFFICIENCY_FLOOR_SECONDS; only when some
                       example passed (so it compares candidates
                       that pass the same number)
-5        readability  lint findings, then non-blank characters     fewer
-6        tie-break    exact mean log-prob, then engine order       higher,
+6        readability  lint findings, then non-blank characters     fewer
+7        tie-break    exact mean log-prob, then engine order       higher,
                                                                    earlier
 ======== ============ ============================================ ============
 
@@ -46,7 +50,8 @@ are any); with lint: "lint" (count) and "lint_findings"; with sandbox runs:
 "examples" ("2/3"), "seconds" (total check time), "run" (the run's verdict)
 and "failed" (failing examples, why); when the examples could not run at all
 (`examples_not_run`), "examples" says why ("not run — no TypeScript compiler in
-this workspace").
+this workspace"); with agreement: "agree" ("5/8": raw candidates behaving the same),
+"agreeInputs" (how many inputs), "prints" and "returnsNone" (marks).
 `RankedCandidate.score` stays the mean log-probability.
 """
 
@@ -132,6 +137,7 @@ class RankedCandidate:
             passed, total = examples
             mark = "\u2713" if passed == total else "\u2717"
             parts.append(f"{mark} {passed}/{total} example" + ("" if total == 1 else "s"))
+        parts += _agreement_words(self.evidence)
         parts.append(f"logp {_signed(self.score)}")
         seconds = self.evidence.get("seconds")
         tokens = self.evidence.get("tokens")
@@ -187,6 +193,7 @@ def score_key(candidate: RankedCandidate) -> tuple[float, ...]:
     return (
         1 if _syntax_failed(evidence) else 0,
         -(passed / total) if total else 0.0,
+        -_agreement(evidence),
         -_likelihood_step(candidate.score),
         speed,
         lint if isinstance(lint, int) else 0,
@@ -289,6 +296,30 @@ def with_runs(
     return Ranking(sorted(updated, key=score_key), list(ranking.rejected), ranking.emptied)
 
 
+def with_agreement(
+    ranking: Ranking, signatures: Mapping[int, str | None], inputs: int, marks: Mapping[int, str]
+) -> Ranking:
+    """`ranking` reordered by how many raw candidates (votes) behave like each one:
+    `signatures` by engine index (the same string for the same behaviour on `inputs`
+    derived inputs, None for one that did not run); `marks`: "prints" or "returnsNone"."""
+    votes = {c.index: _votes(c) for c in ranking.shown}
+    total = sum(votes.values())
+    alike: dict[str, int] = {}
+    for index, signature in signatures.items():
+        if signature is not None:
+            alike[signature] = alike.get(signature, 0) + votes.get(index, 0)
+    updated = []
+    for candidate in ranking.shown:
+        signature = signatures.get(candidate.index)
+        evidence = dict(candidate.evidence)
+        if signature is not None:
+            evidence.update(agree=f"{alike[signature]}/{total}", agreeInputs=inputs)
+        if candidate.index in marks:
+            evidence[marks[candidate.index]] = True
+        updated.append(replace(candidate, evidence=evidence))
+    return Ranking(sorted(updated, key=score_key), list(ranking.rejected), ranking.emptied)
+
+
 def examples_not_run(ranking: Ranking, reason: str) -> Ranking:
     """`ranking` with every shown candidate's evidence saying why its examples did not run."""
     note = {"examples": f"{NOT_RUN} \u2014 {reason}"}
@@ -366,13 +397,36 @@ def _run_evidence(run: RunResult, total: int) -> dict[str, object]:
 
 
 def _failure(check: CheckResult) -> str:
-    """"product([2, 3]) == 6: got 0": the example, then what went wrong (the sandbox's
+    """ "product([2, 3]) == 6: got 0": the example, then what went wrong (the sandbox's
     message already starts with the example when it could say what the code returned)."""
     label, message = check.check.label, check.message or check.verdict.value
     return message if message.startswith(label) else f"{label}: {message}"
 
 
 # --- reading evidence --------------------------------------------------------------
+
+
+def _agreement(evidence: Mapping[str, object]) -> float:
+    """The share of candidates that behave like this one on derived inputs (0 without
+    that evidence, or for one that prints or returns None everywhere: agreeing on doing
+    nothing is no evidence)."""
+    if evidence.get("prints") or evidence.get("returnsNone"):
+        return 0.0
+    value = evidence.get("agree")
+    agree, _, total = value.partition("/") if isinstance(value, str) else ("", "", "")
+    return int(agree) / int(total) if agree.isdigit() and total.isdigit() and int(total) else 0.0
+
+
+def _agreement_words(evidence: Mapping[str, object]) -> list[str]:
+    """ "≈ 5/8 agree on 12 inputs", and a mark for a printer or a None-returner."""
+    words = []
+    if isinstance(evidence.get("agree"), str):
+        words.append(f"\u2248 {evidence['agree']} agree on {evidence.get('agreeInputs')} inputs")
+    if evidence.get("prints"):
+        words.append("prints instead of returning")
+    elif evidence.get("returnsNone"):
+        words.append("returns None everywhere")
+    return words
 
 
 def _examples(evidence: Mapping[str, object]) -> tuple[int, int] | None:

@@ -42,3 +42,23 @@ async def test_distinct_candidates_are_listed_best_first(two_answers: LanguageCl
     assert isinstance(change, types.TextDocumentEdit)
     first_line = change.edits[0].new_text.splitlines()[0]
     assert first_line == ("    return 1" if verdicts[0] else "    return 2")
+
+
+async def test_without_examples_the_candidates_agreement_is_the_evidence(
+    two_answers: LanguageClient,
+) -> None:
+    # No example in the comment: the candidates run on inputs derived from the type hints,
+    # and those that behave alike (here: every "return 1", or every "return 2") rank first.
+    source = "# Return a number.\ndef number(n: int) -> int:\n\n"
+    actions = await invoked_code_actions(two_answers, "file:///number.py", source, 0)
+    candidates = [a for a in actions if a.title.startswith("Candidate ")]
+    assert len(candidates) >= 2
+    agreeing, totals = [], set()
+    for action in candidates:
+        evidence = action.title.split(": ", 1)[1]
+        assert evidence.startswith("\u2248 ") and " agree on " in evidence, evidence
+        share = evidence.split(" ")[1]
+        agreeing.append(int(share.split("/")[0]))
+        totals.add(share.split("/")[1])
+    assert len(totals) == 1 and int(totals.pop()) <= 8  # out of every sample shown
+    assert agreeing == sorted(agreeing, reverse=True)  # the biggest group first
