@@ -100,6 +100,12 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--out", default="eval-report", metavar="DIR", help="report folder (default eval-report/)"
     )
     evaluate.add_argument(
+        "--strip-examples",
+        action="store_true",
+        help="take the worked examples out of the prompts (doctests, f(x) == y lines, "
+        '"For example" sections): what a comment without examples gets',
+    )
+    evaluate.add_argument(
         "--ranking",
         choices=("thorough", "inline"),
         default="thorough",

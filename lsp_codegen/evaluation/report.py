@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from lsp_codegen.config import to_wire
+from lsp_codegen.evaluation.ablation import ablation
 from lsp_codegen.evaluation.runner import CandidateResult, EvalRun, Metrics, ProblemResult
 
 FORMAT_VERSION = 1  # bumped when a key changes meaning or goes away
@@ -44,6 +45,7 @@ def report_data(run: EvalRun) -> dict[str, object]:
         "seconds": run.seconds,
         "interrupted": run.interrupted,
         "totals": totals(run.metrics),
+        "ablation": ablation(run.results),
         "problems": [_problem(result) for result in run.results],
     }
     return {key: _jsonable(value) for key, value in data.items()}
@@ -115,8 +117,9 @@ def _jsonable(value: object) -> object:
     return repr(value)
 
 
-def summary(metrics: Metrics, n: int) -> str:
-    """The totals as a few aligned lines for the terminal."""
+def summary(metrics: Metrics, n: int, picks: Mapping[str, int] | None = None) -> str:
+    """The totals as a few aligned lines for the terminal; `picks`: the ablation's rows
+    (the ranked pick without each signal)."""
     total = metrics.problems
 
     def line(name: str, count: int, rate: float) -> str:
@@ -130,6 +133,9 @@ def summary(metrics: Metrics, n: int) -> str:
         f"{'selection efficiency':<22} "
         + ("n/a (no candidate passed)" if efficiency is None else f"{efficiency * 100:5.1f}%"),
     ]
+    for row, count in (picks or {}).items():
+        if row != "all":
+            lines.append(line(f"pass@1 ranked {row}", count, count / total if total else 0.0))
     if metrics.generation_errors:
         lines.append(f"{'generation errors':<22} {metrics.generation_errors}")
     return "\n".join(lines)

@@ -458,6 +458,8 @@ def _votes(candidate: RankedCandidate) -> int:
 
 
 def _likelihood_step(score: float) -> int:
+    if not math.isfinite(score):  # a score read back from a report, say
+        score = FLOOR_LOGPROB
     # round() first so that e.g. -0.2 / 0.05 = -4.000000000000001 lands on step -4.
     return math.floor(round(score / LOGPROB_STEP, 6))
 
