@@ -12,10 +12,18 @@ from pathlib import Path
 from lsp_codegen.commands.common import load_or_report, settings_from_args
 from lsp_codegen.config import Settings
 from lsp_codegen.engine.base import Engine
+from lsp_codegen.evaluation.ablation import ablation
 from lsp_codegen.evaluation.problems import Problem, ProblemError, load_problems, problems_path
 from lsp_codegen.evaluation.progress import ProgressBar
 from lsp_codegen.evaluation.report import summary, write_report
-from lsp_codegen.evaluation.runner import EvalRun, OnResult, ProblemResult, run_evaluation
+from lsp_codegen.evaluation.runner import (
+    EvalRun,
+    OnResult,
+    ProblemResult,
+    finished_run,
+    run_evaluation,
+)
+from lsp_codegen.evaluation.strip import strip_examples
 from lsp_codegen.sandbox import node
 from lsp_codegen.sandbox.interpreter import Interpreter, find_interpreter
 from lsp_codegen.sandbox.launch import Runtime
@@ -36,6 +44,8 @@ def run_eval(args: argparse.Namespace) -> int:
         return 2
     if args.limit is not None:
         problems = problems[: args.limit]
+    if args.strip_examples:
+        problems = [strip_examples(problem) for problem in problems]
     # Never fails: a broken --python falls back to this Python, with a warning.
     interpreter, warning = find_interpreter(None, args.python)
     if warning:
@@ -47,7 +57,8 @@ def run_eval(args: argparse.Namespace) -> int:
     limits = _limits(args.timeout)
     print(
         f"evaluating {len(problems)} problems from {path} with {settings.num_candidates} "
-        f"candidates each, {args.ranking} ranking",
+        f"candidates each, {args.ranking} ranking"
+        + (", examples stripped from the prompts" if args.strip_examples else ""),
         file=sys.stderr,
     )
     finished: list[ProblemResult] = []
@@ -74,20 +85,15 @@ def run_eval(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         # Keep what finished: an hour-long run stopped late is still worth a report.
-        run = EvalRun(
-            model=engine.info().model,
-            settings=settings,
-            source=str(path),
-            results=finished,
-            seconds=time.monotonic() - started,
-            interrupted=True,
-            ranking=args.ranking,
+        thorough = args.ranking == "thorough"
+        run = finished_run(
+            engine, settings, str(path), finished, started, thorough=thorough, interrupted=True
         )
     finally:
         bar.finish()
         engine.close()
     json_path, html_path = write_report(run, Path(args.out))
-    print(summary(run.metrics, settings.num_candidates))
+    print(summary(run.metrics, settings.num_candidates, ablation(run.results)))
     if run.interrupted:
         print(f"interrupted after {len(run.results)} of {len(problems)} problems")
     print(f"report: {html_path} (data: {json_path})")
@@ -134,14 +140,7 @@ async def _evaluate(
         finally:
             await sandbox.close()
         results += run.results
-    return EvalRun(
-        model=engine.info().model,
-        settings=settings,
-        source=source,
-        results=results,
-        seconds=time.monotonic() - started,
-        ranking="thorough" if thorough else "inline",
-    )
+    return finished_run(engine, settings, source, results, started, thorough=thorough)
 
 
 def _by_language(problems: Sequence[Problem]) -> dict[str, list[Problem]]:

@@ -263,13 +263,28 @@ async def run_evaluation(
         results.append(result)
         if on_result is not None:
             on_result(result)
+    return finished_run(engine, settings, source, results, started, thorough=thorough is not None)
+
+
+def finished_run(
+    engine: Engine,
+    settings: Settings,
+    source: str,
+    results: list[ProblemResult],
+    started: float,
+    *,
+    thorough: bool,
+    interrupted: bool = False,
+) -> EvalRun:
+    """The EvalRun of `results`, begun at `started` (time.monotonic())."""
     return EvalRun(
         model=engine.info().model,
         settings=settings,
         source=source,
         results=results,
         seconds=time.monotonic() - started,
-        ranking="inline" if thorough is None else "thorough",
+        interrupted=interrupted,
+        ranking="thorough" if thorough else "inline",
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,23 +82,15 @@ def verify(path: Path, source: str) -> tuple[Interpreter | None, str]:
         return None, "is a folder, not a python executable"
     if not os.access(path, os.X_OK):
         return None, "is not executable"
-    command = [*isolation.probe_prefix(), str(path), "-I", "-c", _VERSION_SCRIPT]
-    try:
-        done = isolation.run_probe(command, VERIFY_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, f"did not answer within {VERIFY_TIMEOUT:g} s"
-    except OSError as error:
-        return None, f"could not be started ({error.strerror or error})"
-    output = done.stdout.decode(errors="replace").strip()
-    match = _VERSION_RE.match(output)
-    if done.returncode != 0 or match is None:
-        tail = (done.stderr.decode(errors="replace").strip().splitlines() or [output or "?"])[-1]
-        return None, f"failed (exit status {done.returncode}: {tail[:200]})"
+    command = [str(path), "-I", "-c", _VERSION_SCRIPT]
+    match, problem = isolation.ask_version(command, _VERSION_RE, VERIFY_TIMEOUT)
+    if match is None:
+        return None, problem
     version = tuple(int(part) for part in match.groups())
     if version[:2] < MINIMUM_VERSION:
         wanted = ".".join(map(str, MINIMUM_VERSION))
-        return None, f"is Python {output}, older than the {wanted} needed"
-    return Interpreter(path, source, output), ""
+        return None, f"is Python {match.group(0)}, older than the {wanted} needed"
+    return Interpreter(path, source, match.group(0)), ""
 
 
 def _setting_path(setting: str, workspace_root: Path | None) -> Path:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -105,6 +106,26 @@ def run_probe(
         check=False,
         **options,
     )
+
+
+def ask_version(
+    command: list[str], pattern: re.Pattern[str], timeout: float
+) -> tuple[re.Match[str] | None, str]:
+    """Run `command` (an untrusted runtime asked for its version) as a probe, inside
+    bubblewrap when there is one; the match of `pattern` on its output, or None and what
+    went wrong. Blocking."""
+    try:
+        done = run_probe([*probe_prefix(), *command], timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"did not answer within {timeout:g} s"
+    except OSError as error:
+        return None, f"could not be started ({error.strerror or error})"
+    output = done.stdout.decode(errors="replace").strip()
+    match = pattern.match(output)
+    if done.returncode != 0 or match is None:
+        tail = (done.stderr.decode(errors="replace").strip().splitlines() or [output or "?"])[-1]
+        return None, f"failed (exit status {done.returncode}: {tail[:200]})"
+    return match, ""
 
 
 def isolation_name() -> str:

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,17 +113,9 @@ def verify(path: Path, source: str) -> tuple[NodeRuntime | None, str]:
     """Run `path --version` (once per path); the runtime, or None and what went wrong."""
     if not path.is_file() or not os.access(path, os.X_OK):
         return None, "does not exist or is not executable"
-    command = [*isolation.probe_prefix(), str(path), "--version"]
-    try:
-        done = isolation.run_probe(command, VERIFY_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, f"did not answer within {VERIFY_TIMEOUT:g} s"
-    except OSError as error:
-        return None, f"could not be started ({error.strerror or error})"
-    output = done.stdout.decode(errors="replace").strip()
-    match = _VERSION_RE.match(output)
-    if done.returncode != 0 or match is None:
-        return None, f"failed (exit status {done.returncode}: {output[:200] or '?'})"
+    match, problem = isolation.ask_version([str(path), "--version"], _VERSION_RE, VERIFY_TIMEOUT)
+    if match is None:
+        return None, problem
     return NodeRuntime(path, source, ".".join(match.groups())), ""
 
 

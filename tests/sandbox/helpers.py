@@ -11,8 +11,10 @@ import pytest
 
 from lsp_codegen.sandbox import isolation
 from lsp_codegen.sandbox.interpreter import Interpreter, verify
+from lsp_codegen.sandbox.launch import Runtime
 from lsp_codegen.sandbox.node import NodeRuntime, NodeSetup, find_node
 from lsp_codegen.sandbox.sandbox import Sandbox
+from lsp_codegen.sandbox.types import RunResult, Verdict
 
 
 def needs_bubblewrap(box: Sandbox, what: str) -> None:
@@ -114,3 +116,28 @@ def running(pid: int, marker: str) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status and marker.encode() in cmdline
+
+
+# What a server's environment may hold that candidate code must never see.
+SECRETS = {
+    "LSP_SANDBOX_TEST_API_TOKEN": "tok-visible-to-server-only",
+    "AWS_SECRET_ACCESS_KEY": "aws-secret",
+    "SSH_AUTH_SOCK": "/run/ssh.sock",
+    "NPM_TOKEN": "npm-secret",
+    "NODE_OPTIONS": "--require=/nonexistent/hook.js",
+}
+
+
+async def run_with_secrets(
+    runtime: Runtime, like: Sandbox, monkeypatch: pytest.MonkeyPatch, code: str
+) -> RunResult:
+    """`code` run by a sandbox (isolated as `like` is) started after SECRETS were set in the
+    server's environment: its workers would inherit them if it did not scrub it."""
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    bubblewrap = like.isolation == isolation.BUBBLEWRAP
+    async with Sandbox(runtime, warm=1, bubblewrap=bubblewrap) as box:
+        result = await box.run(code, [])
+    assert result.verdict is Verdict.PASSED, result.message
+    assert not [v for v in SECRETS.values() if v in result.stdout]
+    return result

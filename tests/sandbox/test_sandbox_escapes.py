@@ -17,7 +17,13 @@ import pytest
 from lsp_codegen.sandbox import Check, Limits, Verdict, isolation
 from lsp_codegen.sandbox.interpreter import Interpreter
 from lsp_codegen.sandbox.sandbox import Sandbox
-from tests.sandbox.helpers import gone, needs_bubblewrap, processes_with, running
+from tests.sandbox.helpers import (
+    gone,
+    needs_bubblewrap,
+    processes_with,
+    run_with_secrets,
+    running,
+)
 
 
 def code_is_unprivileged(box: Sandbox) -> bool:
@@ -82,15 +88,8 @@ async def test_secret_files_are_not_visible(confined: Sandbox, tmp_path: Path) -
 async def test_environment_is_scrubbed(
     interpreter: Interpreter, confined: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LSP_SANDBOX_TEST_API_TOKEN", "tok-visible-to-server-only")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-secret")
-    monkeypatch.setenv("SSH_AUTH_SOCK", "/run/ssh.sock")
-    # A sandbox started after the variables were set: its workers would inherit them.
-    bubblewrap = confined.isolation == isolation.BUBBLEWRAP
-    async with Sandbox(interpreter, warm=1, bubblewrap=bubblewrap) as box:
-        result = await box.run("import os\nprint(dict(os.environ))\n", [])
-    assert result.verdict is Verdict.PASSED
-    assert "tok-visible" not in result.stdout and "aws-secret" not in result.stdout
+    code = "import os\nprint(dict(os.environ))\n"
+    result = await run_with_secrets(interpreter, confined, monkeypatch, code)
     shown = eval(result.stdout)  # noqa: S307 - our own test output, a dict literal
     assert set(shown) == {"PATH", "LANG", "HOME", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED"}
     assert shown["PYTHONHASHSEED"] == "0"

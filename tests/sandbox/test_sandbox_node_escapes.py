@@ -16,7 +16,13 @@ import pytest
 from lsp_codegen.sandbox import Check, Limits, Verdict, isolation
 from lsp_codegen.sandbox.node import NodeRuntime, NodeSetup
 from lsp_codegen.sandbox.sandbox import Sandbox
-from tests.sandbox.helpers import gone, needs_bubblewrap, processes_with, running
+from tests.sandbox.helpers import (
+    gone,
+    needs_bubblewrap,
+    processes_with,
+    run_with_secrets,
+    running,
+)
 
 
 async def test_writing_outside_the_temp_dir_is_blocked(
@@ -57,16 +63,9 @@ async def test_secret_files_are_not_visible(node_confined: Sandbox, tmp_path: Pa
 async def test_environment_is_scrubbed(
     node: NodeRuntime, node_confined: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LSP_SANDBOX_TEST_API_TOKEN", "tok-visible-to-server-only")
-    monkeypatch.setenv("NPM_TOKEN", "npm-secret")
-    monkeypatch.setenv("NODE_OPTIONS", "--require=/nonexistent/hook.js")
-    # A sandbox started after the variables were set: its workers would inherit them.
-    bubblewrap = node_confined.isolation == isolation.BUBBLEWRAP
-    async with Sandbox(NodeSetup(node), warm=1, bubblewrap=bubblewrap) as box:
-        result = await box.run("console.log(JSON.stringify(process.env));\n", [])
-    assert result.verdict is Verdict.PASSED, result.message
-    assert "tok-visible" not in result.stdout and "npm-secret" not in result.stdout
-    assert "NODE_OPTIONS" not in result.stdout
+    code = "console.log(JSON.stringify(process.env));\n"
+    result = await run_with_secrets(NodeSetup(node), node_confined, monkeypatch, code)
+    assert "NODE_OPTIONS" not in result.stdout and "NPM_TOKEN" not in result.stdout
 
 
 async def test_no_connection_to_a_local_port(node_confined: Sandbox) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from lsp_codegen.context.insertion import locate_insertion
@@ -11,28 +9,25 @@ from lsp_codegen.ranking.examples import examples_for, extract_examples
 from lsp_codegen.ranking.jsexamples import function_name_from_header
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    comment: str
-    function: str | None
-    checks: list[tuple[str, str]]  # (source, label)
+def case(name: str, comment: str, function: str | None, checks: list[tuple[str, str]]) -> object:
+    """One extraction case: the comment's words, the function, the (source, label) checks."""
+    return pytest.param(comment, function, checks, id=name)
 
 
 CASES = [
-    Case(
+    case(
         "strict equality",
         "Sum of squares.\nsumOfSquares([1, 2, 3]) === 14",
         "sumOfSquares",
         [("assert.deepStrictEqual(sumOfSquares([1, 2, 3]), 14)", "sumOfSquares([1, 2, 3]) === 14")],
     ),
-    Case(
+    case(
         "loose equality compares primitives with ==",
         "toNumber('4') == 4",
         "toNumber",
         [("assert.deepEqual(toNumber('4'), 4)", "toNumber('4') == 4")],
     ),
-    Case(
+    case(
         "a comment arrow after the call, with and without a semicolon",
         "double(2) // => 4\ndouble(3); // -> 6",
         "double",
@@ -41,7 +36,7 @@ CASES = [
             ("assert.deepStrictEqual(double(3), 6)", "double(3); // -> 6"),
         ],
     ),
-    Case(
+    case(
         "arrows and words, several on a line",
         "add(1, 2) -> 3, add(2, 2) => 4 and add(0, 0) returns 0.",
         "add",
@@ -51,7 +46,7 @@ CASES = [
             ("assert.deepStrictEqual(add(0, 0), 0)", "add(0, 0) returns 0"),
         ],
     ),
-    Case(
+    case(
         "deep values: arrays, objects, strings with separators, new",
         'split("a,b") === ["a", "b"]\npoint(1) -> { x: 1, y: [2] }\nmake(1) === new Set([1])',
         None,
@@ -61,7 +56,7 @@ CASES = [
             ("assert.deepStrictEqual(make(1), new Set([1]))", "make(1) === new Set([1])"),
         ],
     ),
-    Case(
+    case(
         "JSDoc: @example text, not the other tags",
         "@param {number} n the count\n@returns {number} n * 2 e.g. twice(n) is 2n\n"
         "@example\ntwice(5) // => 10\n@example twice(-1) // => -2",
@@ -71,7 +66,7 @@ CASES = [
             ("assert.deepStrictEqual(twice(-1), -2)", "twice(-1) // => -2"),
         ],
     ),
-    Case(
+    case(
         "console.assert: an equality is compared deeply, anything else must be truthy",
         "console.assert(isEven(4) === true);\nconsole.assert(isEven(3) == false, 'odd')\n"
         "console.assert(!isEven(7))",
@@ -82,7 +77,7 @@ CASES = [
             ("assert.ok(!isEven(7))", "console.assert(!isEven(7))"),
         ],
     ),
-    Case(
+    case(
         "node:assert lines are kept as written",
         "assert.strictEqual(clamp(5, 0, 3), 3);\nassert(clamp(1, 0, 3) === 1)",
         "clamp",
@@ -91,7 +86,7 @@ CASES = [
             ("assert(clamp(1, 0, 3) === 1)", "assert(clamp(1, 0, 3) === 1)"),
         ],
     ),
-    Case(
+    case(
         "special values",
         "find([]) === undefined, ratio(0, 0) is NaN, parse('x') === null",
         None,
@@ -101,7 +96,7 @@ CASES = [
             ("assert.deepStrictEqual(parse('x'), null)", "parse('x') === null"),
         ],
     ),
-    Case(
+    case(
         "not examples: types, inequality, prose, other functions",
         "area(w, h) -> number\narea(1, 1) !== 2\narea(2, 3) is about six\nother(1) === 1",
         "area",
@@ -110,10 +105,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_extracts_examples(case: Case) -> None:
-    checks = extract_examples(case.comment, "javascript", case.function)
-    assert [(c.source, c.label) for c in checks] == case.checks
+@pytest.mark.parametrize(("comment", "function", "expected"), CASES)
+def test_extracts_examples(
+    comment: str, function: str | None, expected: list[tuple[str, str]]
+) -> None:
+    checks = extract_examples(comment, "javascript", function)
+    assert [(c.source, c.label) for c in checks] == expected
 
 
 def test_typescript_uses_the_same_rules() -> None:
