@@ -415,12 +415,17 @@ def test_eval_command_writes_both_reports(scripted_model_dir: Path, tmp_path: Pa
     result = _cli(
         "--problems", str(problems), "--limit", "2", "--n", "2", "--max-new-tokens", "12",
         "--model", str(scripted_model_dir), "--device", "cpu", "--out", str(out),
+        "--strip-examples",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "pass@1 ranked" in result.stdout and "50.0% (1/2)" in result.stdout
+    assert "pass@1 ranked without agreement" in result.stdout  # the ablation's rows
     assert "2/2" in result.stderr  # the progress bar
+    assert "examples stripped from the prompts" in result.stderr
     data = json.loads((out / "report.json").read_text())
     assert [p["task_id"] for p in data["problems"]] == ["one", "two"]
+    assert data["problems"][0]["prompt"] == "# Return one.\ndef one():"  # no "one() == 1"
+    assert data["ablation"]["all"] == 1
     assert "<svg" in (out / "report.html").read_text()
 
 
