@@ -157,10 +157,7 @@ def _runtime_for(
     (the current folder is the workspace: its node_modules may hold typescript)."""
     if language == "python":
         return interpreter, ""
-    runtime, problem = node.find_node(settings.node.executable or None)
-    if runtime is None:
-        return None, problem or "no node"
-    return node.setup_for(language, runtime, Path.cwd())
+    return node.node_setup(language, Path.cwd(), settings.node.executable)
 
 
 def _limits(timeout: float | None) -> Limits | None:

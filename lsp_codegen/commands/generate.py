@@ -16,7 +16,10 @@ from lsp_codegen.context.positions import LineIndex
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.engine.base import CancelToken, Engine
 from lsp_codegen.pipeline import GenerationResult, generate
+from lsp_codegen.sandbox import node
 from lsp_codegen.sandbox.interpreter import find_interpreter
+from lsp_codegen.sandbox.launch import Runtime
+from lsp_codegen.sandbox.node import node_setup
 from lsp_codegen.sandbox.sandbox import create_sandbox
 from lsp_codegen.stages import StageLog
 from lsp_codegen.tracing.render import render
@@ -58,13 +61,22 @@ def _trace_for(path: Path, insertion: Insertion) -> RequestTrace:
 async def _generate_checked(
     engine: Engine, insertion: Insertion, settings: Settings, stages: StageLog
 ) -> GenerationResult:
-    """The code-action pipeline: every gate, examples run in the sandbox (Python)."""
-    if insertion.language != "python":
-        return await generate(engine, insertion, settings, CancelToken(), stages=stages)
-    interpreter, problem = find_interpreter(Path.cwd(), settings.python.interpreter or None)
-    if problem:
-        print(f"lsp-codegen: {problem}", file=sys.stderr)
-    async with create_sandbox(interpreter) as sandbox:
+    """The code-action pipeline: every gate, examples run in the sandbox (the workspace's
+    Python, or its Node for JavaScript and TypeScript)."""
+    language = insertion.language
+    runtime: Runtime | None = None
+    no_sandbox = ""
+    if language == "python":
+        runtime, problem = find_interpreter(Path.cwd(), settings.python.interpreter or None)
+        if problem:
+            print(f"lsp-codegen: {problem}", file=sys.stderr)
+    elif node.is_javascript(language) or node.is_typescript(language):
+        runtime, no_sandbox = node_setup(language, Path.cwd(), settings.node.executable)
+    if runtime is None:
+        return await generate(
+            engine, insertion, settings, CancelToken(), stages=stages, no_sandbox=no_sandbox
+        )
+    async with create_sandbox(runtime) as sandbox:
         return await generate(
             engine,
             insertion,
@@ -72,7 +84,7 @@ async def _generate_checked(
             CancelToken(),
             sandbox=sandbox,
             on_progress=lambda message: print(message, file=sys.stderr),
-            lint=True,
+            lint=language == "python",
             stages=stages,
         )
 

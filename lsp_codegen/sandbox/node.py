@@ -154,5 +154,16 @@ def setup_for(
     return NodeSetup(runtime, node_modules, mode), ""
 
 
+def node_setup(
+    language: str, workspace_root: Path | None, setting: str | None
+) -> tuple[NodeSetup | None, str]:
+    """`find_node(setting)` then `setup_for(language, ...)`: the Node setup that runs
+    `language`'s candidates in `workspace_root`, or None and why not. Blocking."""
+    runtime, problem = find_node(setting or None)
+    if runtime is None:
+        return None, problem or "no node"
+    return setup_for(language, runtime, workspace_root)
+
+
 def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())

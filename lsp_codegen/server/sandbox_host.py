@@ -80,22 +80,19 @@ class SandboxHost:
     async def _create_node(
         self, kind: str, root: str | None, setting: str
     ) -> tuple[Sandbox | None, str]:
-        runtime, problem = await asyncio.to_thread(node.find_node, setting or None)
-        if runtime is None:
-            if problem and problem not in self._warned:
-                self._warned.add(problem)  # once, not at every request
-                self._warn(problem)
-            return None, problem or "no node"
         workspace = Path(root) if root else None
-        setup, why = await asyncio.to_thread(node.setup_for, kind, runtime, workspace)
+        setup, problem = await asyncio.to_thread(node.node_setup, kind, workspace, setting)
         if setup is None:
-            return None, why
+            if problem not in self._warned and not problem.startswith(node.NO_COMPILER):
+                self._warned.add(problem)  # a missing node: once, not at every request
+                self._warn(problem)
+            return None, problem
         sandbox = create_sandbox(setup)
         log.info(
             "sandbox: node %s (%s, v%s) for %s (TypeScript: %s), isolation: %s",
-            runtime.path,
-            runtime.source,
-            runtime.version,
+            setup.runtime.path,
+            setup.runtime.source,
+            setup.runtime.version,
             kind,
             setup.typescript or "-",
             sandbox.isolation,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,6 +47,27 @@ def test_generate_with_trace_prints_each_stage_and_candidate(
         assert f"\n  {stage}: " in trace
     assert "#1 dropped: duplicate of candidate 0" in trace
     assert "examples 0/1" in trace  # the scripted `return 1` fails add(1, 2) == 3
+
+
+def test_generate_runs_javascript_and_typescript_examples_in_node(
+    scripted_model_dir: Path, tmp_path: Path
+) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("Node is not installed here")
+    model = str(scripted_model_dir)
+    source = tmp_path / "one.js"
+    source.write_text("// Return one.\n// one() === 1, one() + 1 -> 2\nfunction one() {\n}\n")
+    result = _run("generate", str(source), "--line", "1", "--n", "2", "--model", model)
+    assert result.returncode == 0, result.stderr
+    assert "checked on 2 examples" in result.stdout
+    assert "## candidate 1 · ✓ 2/2 examples · logp" in result.stdout
+    typed = tmp_path / "one.ts"  # no typescript in tmp_path's node_modules
+    typed.write_text("// Return one.\n// one() === 1\nfunction one(): number {\n}\n")
+    result = _run("generate", str(typed), "--line", "1", "--n", "2", "--model", model)
+    assert result.returncode == 0, result.stderr
+    node_version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+    if tuple(int(p) for p in node_version.lstrip("v").split(".")[:2]) < (22, 6):
+        assert "## candidate 1 · examples not run · logp" in result.stdout
 
 
 def test_generate_with_a_missing_model_names_the_setting(tmp_path: Path) -> None:
