@@ -113,6 +113,14 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "actions do; inline: only the cheap gates, as inline completion does",
     )
     evaluate.add_argument(
+        "--max-time-ms",
+        type=int,
+        default=None,
+        metavar="MS",
+        help="the `maxTimeMs` setting: each problem's generation budget (default 30000); "
+        "raise it on a busy machine, where the budget, not the model, ends candidates",
+    )
+    evaluate.add_argument(
         "--timeout",
         type=_positive_float,
         default=None,

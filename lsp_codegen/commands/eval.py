@@ -50,7 +50,8 @@ def run_eval(args: argparse.Namespace) -> int:
     interpreter, warning = find_interpreter(None, args.python)
     if warning:
         print(f"lsp-codegen: {warning}", file=sys.stderr)
-    settings = settings_from_args(args, numCandidates=args.n)
+    budget = {} if args.max_time_ms is None else {"maxTimeMs": args.max_time_ms}
+    settings = settings_from_args(args, numCandidates=args.n, **budget)
     engine = load_or_report(settings)
     if engine is None:
         return 1
