@@ -63,6 +63,16 @@ $(WORKBENCH_STAMP): $(WORKBENCH)/package-lock.json $(WORKBENCH)/install.sh
 vsix: $(EDITOR_STAMP) $(WORKBENCH_STAMP)
 	cd editor-clients/vscode && ../../$(WORKBENCH)/node_modules/.bin/vsce package --no-dependencies
 
+# docs/images/*.png: the pictures the workbench test crops (ghost text, the Ctrl+. menu, the
+# candidates quick pick, the status bar, a missing server), from a fresh run of it.
+WORKBENCH_SHOTS := .pytest_cache/workbench-shots
+screenshots: $(STAMP) editor-deps llamacpp-deps
+	rm -rf $(WORKBENCH_SHOTS)
+	LSP_CODEGEN_SCREENSHOTS=$(WORKBENCH_SHOTS) $(BIN)/python -m pytest -q -s \
+	  tests/editors/test_vscode_workbench.py -k 'llamacpp or broken'
+	mkdir -p docs/images
+	cp $(WORKBENCH_SHOTS)/shots-*/docs/*.png docs/images/
+
 # Emacs + eglot for tests/editors/test_emacs.py, installed when we may (root with apt-get).
 editor-deps: $(EDITOR_STAMP) $(if $(filter 1,$(LSP_CODEGEN_SKIP_EDITORS)),,$(WORKBENCH_STAMP))
 	@command -v emacs >/dev/null 2>&1 || { \

@@ -120,7 +120,7 @@ def vsix(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """The screenshot folder of this test, printed."""
     root = os.environ.get("LSP_CODEGEN_SCREENSHOTS")
-    folder = (Path(root) if root else tmp_path) / f"shots-{request.node.name}"
+    folder = (Path(root).resolve() if root else tmp_path) / f"shots-{request.node.name}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     print(f"\nscreenshots: {folder}")
@@ -204,7 +204,16 @@ def drive(bench: Workbench, shots: Path, scenario: str, timeout: float) -> dict[
 
 
 def _settings(engine: str) -> dict[str, Any]:
-    return {**GHOST_ONLY, "lspCodegen.server.path": str(SERVER), "lspCodegen.engine": engine}
+    return {
+        **GHOST_ONLY,
+        "lspCodegen.server.path": str(SERVER),
+        "lspCodegen.engine": engine,
+        # Time limits a busy shared CPU cannot reach (the early answer still comes at 300 ms),
+        # and candidates of at most 64 tokens: enough for these bodies, half the default.
+        "lspCodegen.inline.maxTimeMs": 60000,
+        "lspCodegen.maxTimeMs": 60000,
+        "lspCodegen.maxNewTokens": 64,
+    }
 
 
 def test_workbench_on_llamacpp(vsix: Path, tmp_path: Path, shots: Path) -> None:
@@ -241,7 +250,9 @@ def test_workbench_ghost_text_on_transformers(vsix: Path, tmp_path: Path, shots:
 
 def test_workbench_broken_server_path(vsix: Path, tmp_path: Path, shots: Path) -> None:
     """A server path that is not there: the error says so, with its two buttons."""
-    settings = {"lspCodegen.server.path": str(tmp_path / "missing" / "lsp-codegen")}
+    missing = Path("/opt/lsp-codegen/.venv/bin/lsp-codegen")  # a path a user might mistype
+    assert not missing.exists()
+    settings = {"lspCodegen.server.path": str(missing)}
     with workbench(vsix, tmp_path, settings) as bench:
         results = drive(bench, shots, "broken", timeout=120)
     error = results["error"]

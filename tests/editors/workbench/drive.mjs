@@ -12,6 +12,7 @@ const config = JSON.parse(process.argv[2]);
 const t0 = Date.now();
 const log = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 const results = {};
+// Ghost text: the rest of the cursor's line (decorations), then the lines below (a view zone).
 const GHOST = '.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text';
 const MENU = '.action-widget';
 const TOAST = '.notification-toast';
@@ -72,7 +73,11 @@ async function until(what, probe, ms) {
 }
 
 const visible = (selector) => page.locator(selector).first().isVisible();
-const ghostText = async () => (await page.$$eval(GHOST, (els) => els.map((e) => e.textContent).join('⏎'))) || '';
+const ghostText = () => page.evaluate(() => {
+  const line = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text-decoration-preview')];
+  const below = [...document.querySelectorAll('.ghost-text')].map((e) => e.innerText).join('\n');
+  return line.map((e) => e.textContent).join('') + (below ? `\n${below}` : '');
+});
 const statusLog = () => page.evaluate(() => window.statusLog);
 const readFile = (name) => fs.readFileSync(path.join(config.workspace, name), 'utf8');
 
@@ -171,7 +176,7 @@ async function ghostLatency() {
     try {
       shown = await until('ghost text', ghostText, 15000);
     } catch {
-      log(`line ${line}: no ghost text within 15 s; lsp-codegen: Why this suggestion? says:\n${await why()}`);
+      log(`line ${line}: no ghost text within 15 s`);
     }
     const ms = shown ? Date.now() - start : null;
     samples.push(ms);
@@ -183,8 +188,8 @@ async function ghostLatency() {
   return samples;
 }
 
-/** The text "lsp-codegen: Why this suggestion?" opens beside the code; back to the code after. */
-async function why() {
+/** The text "lsp-codegen: Why this suggestion?" opens beside the code; then back to `file`. */
+async function why(file) {
   await command('lsp-codegen: Why this suggestion?');
   const trace = '.editor-group-container >> nth=1 >> .view-lines';
   let text = '';
@@ -193,8 +198,10 @@ async function why() {
   } catch (error) {
     text = String(error.message);
   }
+  // It opens beside the code, which keeps the focus: close it from its own group.
+  await page.locator(trace).click().catch(() => {});
   await page.keyboard.press('Control+W');
-  await page.click('.editor-group-container >> nth=0 >> .view-lines');
+  await openFile(file);
   return text;
 }
 
@@ -208,8 +215,9 @@ function percentile(values, p) {
 async function acceptAndCycle() {
   await goTo(BODIES[0], 5);
   await command('Trigger Inline Suggestion');
-  await until('ghost text', ghostText, 20000).catch(async (error) => {
-    throw new Error(`${error.message}; lsp-codegen: Why this suggestion? says:\n${await why()}`);
+  // Every candidate, one after another on llama.cpp: seconds, a minute on a CPU others share.
+  await until('ghost text', ghostText, 60000).catch(async (error) => {
+    throw new Error(`${error.message}; lsp-codegen: Why this suggestion? says:\n${await why('typing.py')}`);
   });
   await page.waitForTimeout(1500); // the full answer after the first partial one
   await docPicture('ghost-text', ['.view-line:has-text("def count_vowels")', GHOST], 16);
@@ -268,7 +276,9 @@ async function codeActionLatency() {
     await goTo(1, 5);
     const start = Date.now();
     await page.keyboard.press('Control+Period');
-    await until('the code-action menu', () => visible(MENU), 30000);
+    await until('the code-action menu', () => visible(MENU), 30000).catch(async (error) => {
+      throw new Error(`${error.message}; lsp-codegen: Why this suggestion? says:\n${await why('prompt.py')}`);
+    });
     samples.push(Date.now() - start);
     if (i === 0) results.firstMenu = await menuTitles();
     await page.keyboard.press('Escape');
@@ -294,7 +304,7 @@ async function menuWithCandidates() {
   results.candidatesAfterMs = Date.now() - results.firstCtrlDot;
   log(`menu ${results.candidatesAfterMs} ms after the first Ctrl+.: ${JSON.stringify(titles)}`);
   await page.waitForTimeout(300);
-  await docPicture('code-action-menu', [MENU, '.view-line:has-text("def sum_of_squares")'], 16);
+  await docPicture('code-action-menu', [MENU, '.view-line:has-text("# Return the sum")'], 16);
   await snap();
   results.menu = titles;
   await page.keyboard.press('Escape');
