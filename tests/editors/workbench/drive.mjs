@@ -75,7 +75,9 @@ async function until(what, probe, ms) {
 const visible = (selector) => page.locator(selector).first().isVisible();
 const ghostText = () => page.evaluate(() => {
   const line = [...document.querySelectorAll('.ghost-text-decoration, .ghost-text-decoration-preview')];
-  const below = [...document.querySelectorAll('.ghost-text')].map((e) => e.innerText).join('\n');
+  const below = [...document.querySelectorAll('.ghost-text')]
+    .map((zone) => [...zone.querySelectorAll('.view-line')].map((e) => e.textContent).join('\n') || zone.textContent)
+    .join('\n');
   return line.map((e) => e.textContent).join('') + (below ? `\n${below}` : '');
 });
 const statusLog = () => page.evaluate(() => window.statusLog);
