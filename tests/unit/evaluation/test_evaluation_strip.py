@@ -40,7 +40,12 @@ def test_example_lines_in_comments_go_in_every_form() -> None:
         "def square(n):"
     )
     assert strip_examples(problem(prompt, "square")).prompt == "# Square a number.\ndef square(n):"
-    js = "// Sum a list.\n// console.assert(sum([1, 2]) === 3)\n// sum([]) === 0\nfunction sum(xs) {\n"
+    js = (
+        "// Sum a list.\n"
+        "// console.assert(sum([1, 2]) === 3)\n"
+        "// sum([]) === 0\n"
+        "function sum(xs) {\n"
+    )
     stripped = strip_examples(problem(js, "sum", "javascript")).prompt
     assert stripped == "// Sum a list.\nfunction sum(xs) {\n"
 

@@ -66,7 +66,8 @@ def test_the_insert_is_marked_above_the_code_at_its_indentation() -> None:
     )
     text = inserted_text(after_def, AFTER_DEF, mark=True)
     assert text == (
-        "\n    # lsp-codegen: fails product([2, 3]) == 6: got 0 (and 1 more)\n    r = 0\n    return r\n"
+        "\n    # lsp-codegen: fails product([2, 3]) == 6: got 0 (and 1 more)\n"
+        "    r = 0\n    return r\n"
     )
     [on_empty_line] = ranked(
         "    return 0", failing_run("product([2, 3]) == 6: got 0", ""), ON_EMPTY_LINE
