@@ -42,7 +42,9 @@ SERVER = Path(sys.executable).parent / "lsp-codegen"
 
 pytestmark = pytest.mark.default_model
 
-# What a user opens: a function to finish, and a comment prompt with an example.
+# What a user opens: functions to finish (their empty, indented bodies are lines 11, 16, 21
+# and 26: BODIES in drive.mjs; {indent} keeps trailing spaces out of this file), and a
+# comment prompt with an example.
 TYPING_PY = '''import math
 
 
