@@ -238,6 +238,10 @@ async function main() {
       emit(runCheck(index, check));
     });
   }
+  // Everything written reached the pipes (they block): close them, so that the parent
+  // has all of the output now rather than once this process is gone.
+  fs.closeSync(1);
+  fs.closeSync(2);
   emit({ t: 'done' });
   // The parent kills the whole process group now; wait for that (or for stdin to close).
   readLine(0);

@@ -281,8 +281,12 @@ class WorkerProcess:
         await self._sweep_uid()
         # What the worker wrote before it ended is still in the pipes: read it out.
         # (A child that escaped the process group can hold them open: not for long.)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(watcher.exited.wait(), 5.0)
+        # A worker that finished needs no exit status, and one that closed its output
+        # before "done" (node_worker.js) closed the pipes already: its exit, which
+        # for a big process is the kernel freeing its memory, is then not waited for.
+        if not events.done:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(watcher.exited.wait(), 5.0)
         await _settle([asyncio.ensure_future(watcher.pipes_closed.wait()), reading], DRAIN_TIMEOUT)
         ending.returncode = self._transport.get_returncode()
         ending.stdout = watcher.stdout.decode("utf-8", errors="replace")
