@@ -236,6 +236,8 @@ def test_workbench_on_llamacpp(vsix: Path, tmp_path: Path, shots: Path) -> None:
     # Alt+] shows another candidate, Alt+[ another again; the status bar says which ("2/4").
     assert all(re.search(r"codegen \d+/\d+$", status) for status in results["cycle"]["statuses"])
     assert any(title.startswith("Generate code from comment") for title in results["menu"])
+    # The first Ctrl+. answers before the candidates exist, with a way to wait for them.
+    assert "Show all candidates…" in results.get("firstMenu", []), results.get("firstMenu")
     ast.parse(generated)
     assert generated.startswith(PROMPT_PY) and len(generated) > len(PROMPT_PY), generated
     # numCandidates 2, set in the Settings UI, reached the server: "Candidate k/N", N <= 2.
