@@ -22,6 +22,9 @@ from lsp_codegen.sandbox.launch import Launch, worker_source
 VERIFY_TIMEOUT = 5.0
 STRIP_TYPES_SINCE = (22, 6)  # `--experimental-strip-types`
 NO_COMPILER = "no TypeScript compiler in this workspace"
+NO_JSX = "JSX does not run in Node"
+# React flavours: a module with JSX in it is not JavaScript Node can load.
+JSX_LANGUAGES = frozenset({"javascriptreact", "jsx", "typescriptreact", "tsx"})
 _VERSION_RE = re.compile(r"^v(\d+)\.(\d+)\.(\d+)")
 _TYPESCRIPT = frozenset({"typescript", "typescriptreact", "tsx"})
 _JAVASCRIPT = frozenset({"javascript", "javascriptreact", "jsx"})
@@ -143,6 +146,8 @@ def setup_for(
     language: str, runtime: NodeRuntime, workspace_root: Path | None
 ) -> tuple[NodeSetup | None, str]:
     """The Node setup for candidates in `language`, or None and why they cannot run."""
+    if language.lower() in JSX_LANGUAGES:
+        return None, NO_JSX
     node_modules = find_node_modules(workspace_root)
     if is_javascript(language):
         return NodeSetup(runtime, node_modules), ""

@@ -48,6 +48,8 @@ class SandboxHost:
         why not ("" for a language nothing runs: there are no examples to run in it)."""
         if language.lower() == "python":
             return await self.sandbox(), ""
+        if language.lower() in node.JSX_LANGUAGES:
+            return None, node.NO_JSX
         kind = next((k for k in _NODE_KINDS if _is(kind=k, language=language)), None)
         if kind is None:
             return None, ""

@@ -13,6 +13,7 @@ from lsp_codegen.ranking.examples import extract_examples
 from lsp_codegen.ranking.syntax import check_syntax, parser_for
 from lsp_codegen.sandbox.node import (
     NO_COMPILER,
+    NO_JSX,
     NodeRuntime,
     is_javascript,
     is_typescript,
@@ -80,6 +81,9 @@ async def test_the_examples_cells(path: Path) -> None:
             ]
             if "Python" in examples:
                 assert language == "python" and extracted
+            elif "JSX" in examples:
+                assert examples.startswith("not run") and extracted
+                assert await host.for_language(language, "") == (None, NO_JSX)
             elif "Node" in examples:
                 assert extracted and (is_javascript(language) or is_typescript(language))
                 if "typescript" in examples:

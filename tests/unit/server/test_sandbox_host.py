@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_codegen.sandbox.node import NO_COMPILER, find_node
+from lsp_codegen.sandbox.node import NO_COMPILER, NO_JSX, find_node
 from lsp_codegen.server.sandbox_host import SandboxHost
 
 
@@ -31,8 +31,9 @@ async def test_node_sandboxes_per_flavour(tmp_path: Path) -> None:
     host = SandboxHost(lambda: (str(tmp_path), ""), warned.append)
     try:
         javascript, _ = await host.for_language("javascript", "")
-        again, _ = await host.for_language("javascriptreact", "")
+        again, _ = await host.for_language("javascript", "")
         assert javascript is not None and again is javascript  # one per flavour, kept
+        assert await host.for_language("javascriptreact", "") == (None, NO_JSX)
         typescript, why = await host.for_language("typescript", "")
         if node.strips_types:
             assert typescript is not None and typescript is not javascript
