@@ -14,7 +14,8 @@ given) and its right side looks like a value (a literal, an array or object, `ne
 X(...)` or a call; not a bare name like a type). Both sides must parse as
 expressions (tree-sitter). Each becomes a `Check` whose source calls node:assert's
 `deepStrictEqual` (`==` examples: `deepEqual`, which compares primitives with `==`)
-and whose label is the example as the user wrote it.
+and whose label is the example as the user wrote it. A call on the left is awaited
+(checks run in an async function), so an async function's examples compare its result.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ def _prose_check(
         right_start = operator.end() + len(rest) - len(rest.lstrip())
         label = line[left_start : right_start + len(right)].strip()
         equal = "deepEqual" if operator.group() == "==" else "deepStrictEqual"
-        return Check(f"assert.{equal}({left_text}, {right})", label)
+        return Check(f"assert.{equal}({_awaited(left_text, language)}, {right})", label)
     return None
 
 
@@ -213,8 +214,16 @@ def _console_assert(node: Node, label: str) -> Check | None:
     if first.type == "binary_expression" and operator is not None and left and right:
         equal = {"===": "deepStrictEqual", "==": "deepEqual"}.get(_text(operator))
         if equal is not None:
-            return Check(f"assert.{equal}({_text(left)}, {_text(right)})", label)
+            actual = _awaited(_text(left), "javascript")
+            return Check(f"assert.{equal}({actual}, {_text(right)})", label)
     return Check(f"assert.ok({_text(first)})", label)
+
+
+def _awaited(call: str, language: str) -> str:
+    """`await call` when it is a call: an async function's example compares its result
+    (awaiting a plain value gives the value)."""
+    node = _expression(call, language)
+    return f"await {call}" if node is not None and node.type == "call_expression" else call
 
 
 def _text(node: Node) -> str:

@@ -15,8 +15,9 @@
 //   {"t": "code"}, {"t": "begin", "i"}, {"t": "check", "i", ...}, {"t": "done"};
 // * after "done" it waits until the parent kills its process group (or closes stdin).
 //
-// A check is a JavaScript expression; `assert` in it is node:assert. A failed assertion
-// is a failure, with the actual value; anything else thrown is an error.
+// A check is JavaScript run in an async function in the module's scope (so it may use
+// `await`); `assert` in it is node:assert. A failed assertion is a failure, with the
+// actual value; anything else thrown is an error.
 // The code runs in this same process and could forge the channel: the sandbox protects
 // the machine from the code, not the code's self-report.
 'use strict';
@@ -143,8 +144,11 @@ async function load(code) {
   const typed = CONFIG.typescript === 'strip';
   const extension = esm ? (typed ? '.mts' : '.mjs') : typed ? '.cts' : '.cjs';
   const file = path.join(process.cwd(), 'candidate' + extension);
-  // Direct eval inside the module: a check sees the module's own bindings.
-  const hook = `\n;globalThis.${HOOK} = (__lspCodegenSource, assert) => eval(__lspCodegenSource);\n`;
+  // Direct eval inside the module: a check sees the module's own bindings. It runs in
+  // an async function, so that a check may await an async function's result.
+  const hook =
+    `\n;globalThis.${HOOK} = (__lspCodegenSource, assert) => ` +
+    "eval('(async () => {\\n' + __lspCodegenSource + '\\n})()');\n";
   fs.writeFileSync(file, source + hook);
   if (esm) await import(pathToFileURL(file).href);
   else require(file);
@@ -161,14 +165,14 @@ async function runCode(code) {
   return { t: 'code', verdict: 'passed', message: '' };
 }
 
-function runCheck(index, check) {
+async function runCheck(index, check) {
   const label = check.label || check.source;
   const event = { t: 'check', i: index, seconds: 0 };
   const hook = globalThis[HOOK];
   const start = performance.now();
   try {
     if (typeof hook !== 'function') throw new Error('the code removed the check hook');
-    hook(check.source, assert);
+    await hook(check.source, assert);
     event.verdict = 'passed';
     event.message = '';
   } catch (error) {
@@ -233,10 +237,10 @@ async function main() {
   const codeEvent = await runCode(job.code);
   emit(codeEvent);
   if (codeEvent.verdict === 'passed') {
-    job.checks.forEach((check, index) => {
+    for (const [index, check] of job.checks.entries()) {
       emit({ t: 'begin', i: index });
-      emit(runCheck(index, check));
-    });
+      emit(await runCheck(index, check));
+    }
   }
   // Everything written reached the pipes (they block): close them, so that the parent
   // has all of the output now rather than once this process is gone.

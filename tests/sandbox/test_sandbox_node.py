@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lsp_codegen.ranking.examples import extract_examples
 from lsp_codegen.sandbox import Check, Limits, Verdict, measure_startup
 from lsp_codegen.sandbox.bench import measure_bare_start
 from lsp_codegen.sandbox.node import (
@@ -125,6 +126,21 @@ async def test_es_modules_and_the_workspace_node_modules(node: NodeRuntime, root
             from_cjs = await box.run(cjs, [SQUARE])
         assert from_esm.verdict is Verdict.PASSED, (mode, from_esm.message, from_esm.stderr)
         assert from_cjs.verdict is Verdict.PASSED, (mode, from_cjs.message, from_cjs.stderr)
+
+
+async def test_async_functions_are_awaited_by_their_examples(node: NodeRuntime) -> None:
+    code = (
+        "async function fetchSquare(x) { await new Promise((r) => setTimeout(r, 5)); "
+        "return x * x; }\nfunction square(x) { return x * x; }\n"
+    )
+    checks = extract_examples(
+        "fetchSquare(3) === 9, fetchSquare(2) === 5, square(4) === 16", "javascript", None
+    )
+    async with await open_node_sandbox("rlimits", NodeSetup(node)) as box:
+        result = await box.run(code, checks)
+    verdicts = [c.verdict for c in result.checks]
+    assert verdicts == [Verdict.PASSED, Verdict.FAILED, Verdict.PASSED], result.stderr
+    assert result.checks[1].message == "fetchSquare(2) === 5: got 4"
 
 
 async def test_verdicts_are_told_apart(node_confined: Sandbox) -> None:

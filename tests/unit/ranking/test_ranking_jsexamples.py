@@ -19,21 +19,26 @@ CASES = [
         "strict equality",
         "Sum of squares.\nsumOfSquares([1, 2, 3]) === 14",
         "sumOfSquares",
-        [("assert.deepStrictEqual(sumOfSquares([1, 2, 3]), 14)", "sumOfSquares([1, 2, 3]) === 14")],
+        [
+            (
+                "assert.deepStrictEqual(await sumOfSquares([1, 2, 3]), 14)",
+                "sumOfSquares([1, 2, 3]) === 14",
+            )
+        ],
     ),
     case(
         "loose equality compares primitives with ==",
         "toNumber('4') == 4",
         "toNumber",
-        [("assert.deepEqual(toNumber('4'), 4)", "toNumber('4') == 4")],
+        [("assert.deepEqual(await toNumber('4'), 4)", "toNumber('4') == 4")],
     ),
     case(
         "a comment arrow after the call, with and without a semicolon",
         "double(2) // => 4\ndouble(3); // -> 6",
         "double",
         [
-            ("assert.deepStrictEqual(double(2), 4)", "double(2) // => 4"),
-            ("assert.deepStrictEqual(double(3), 6)", "double(3); // -> 6"),
+            ("assert.deepStrictEqual(await double(2), 4)", "double(2) // => 4"),
+            ("assert.deepStrictEqual(await double(3), 6)", "double(3); // -> 6"),
         ],
     ),
     case(
@@ -41,9 +46,9 @@ CASES = [
         "add(1, 2) -> 3, add(2, 2) => 4 and add(0, 0) returns 0.",
         "add",
         [
-            ("assert.deepStrictEqual(add(1, 2), 3)", "add(1, 2) -> 3"),
-            ("assert.deepStrictEqual(add(2, 2), 4)", "add(2, 2) => 4"),
-            ("assert.deepStrictEqual(add(0, 0), 0)", "add(0, 0) returns 0"),
+            ("assert.deepStrictEqual(await add(1, 2), 3)", "add(1, 2) -> 3"),
+            ("assert.deepStrictEqual(await add(2, 2), 4)", "add(2, 2) => 4"),
+            ("assert.deepStrictEqual(await add(0, 0), 0)", "add(0, 0) returns 0"),
         ],
     ),
     case(
@@ -51,9 +56,15 @@ CASES = [
         'split("a,b") === ["a", "b"]\npoint(1) -> { x: 1, y: [2] }\nmake(1) === new Set([1])',
         None,
         [
-            ('assert.deepStrictEqual(split("a,b"), ["a", "b"])', 'split("a,b") === ["a", "b"]'),
-            ("assert.deepStrictEqual(point(1), { x: 1, y: [2] })", "point(1) -> { x: 1, y: [2] }"),
-            ("assert.deepStrictEqual(make(1), new Set([1]))", "make(1) === new Set([1])"),
+            (
+                'assert.deepStrictEqual(await split("a,b"), ["a", "b"])',
+                'split("a,b") === ["a", "b"]',
+            ),
+            (
+                "assert.deepStrictEqual(await point(1), { x: 1, y: [2] })",
+                "point(1) -> { x: 1, y: [2] }",
+            ),
+            ("assert.deepStrictEqual(await make(1), new Set([1]))", "make(1) === new Set([1])"),
         ],
     ),
     case(
@@ -62,8 +73,8 @@ CASES = [
         "@example\ntwice(5) // => 10\n@example twice(-1) // => -2",
         "twice",
         [
-            ("assert.deepStrictEqual(twice(5), 10)", "twice(5) // => 10"),
-            ("assert.deepStrictEqual(twice(-1), -2)", "twice(-1) // => -2"),
+            ("assert.deepStrictEqual(await twice(5), 10)", "twice(5) // => 10"),
+            ("assert.deepStrictEqual(await twice(-1), -2)", "twice(-1) // => -2"),
         ],
     ),
     case(
@@ -72,8 +83,11 @@ CASES = [
         "console.assert(!isEven(7))",
         "isEven",
         [
-            ("assert.deepStrictEqual(isEven(4), true)", "console.assert(isEven(4) === true)"),
-            ("assert.deepEqual(isEven(3), false)", "console.assert(isEven(3) == false, 'odd')"),
+            ("assert.deepStrictEqual(await isEven(4), true)", "console.assert(isEven(4) === true)"),
+            (
+                "assert.deepEqual(await isEven(3), false)",
+                "console.assert(isEven(3) == false, 'odd')",
+            ),
             ("assert.ok(!isEven(7))", "console.assert(!isEven(7))"),
         ],
     ),
@@ -91,10 +105,16 @@ CASES = [
         "find([]) === undefined, ratio(0, 0) is NaN, parse('x') === null",
         None,
         [
-            ("assert.deepStrictEqual(find([]), undefined)", "find([]) === undefined"),
-            ("assert.deepStrictEqual(ratio(0, 0), NaN)", "ratio(0, 0) is NaN"),
-            ("assert.deepStrictEqual(parse('x'), null)", "parse('x') === null"),
+            ("assert.deepStrictEqual(await find([]), undefined)", "find([]) === undefined"),
+            ("assert.deepStrictEqual(await ratio(0, 0), NaN)", "ratio(0, 0) is NaN"),
+            ("assert.deepStrictEqual(await parse('x'), null)", "parse('x') === null"),
         ],
+    ),
+    case(
+        "only a call is awaited: an expression around it is compared as it is",
+        "one() + 1 -> 2",
+        "one",
+        [("assert.deepStrictEqual(one() + 1, 2)", "one() + 1 -> 2")],
     ),
     case(
         "not examples: types, inequality, prose, other functions",
@@ -115,7 +135,7 @@ def test_extracts_examples(
 
 def test_typescript_uses_the_same_rules() -> None:
     checks = extract_examples("clamp(5, 0, 3) === 3 // a number", "typescript", "clamp")
-    assert [c.source for c in checks] == ["assert.deepStrictEqual(clamp(5, 0, 3), 3)"]
+    assert [c.source for c in checks] == ["assert.deepStrictEqual(await clamp(5, 0, 3), 3)"]
 
 
 @pytest.mark.parametrize(
