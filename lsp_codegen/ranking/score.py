@@ -412,9 +412,8 @@ def _agreement(evidence: Mapping[str, object]) -> float:
     nothing is no evidence)."""
     if evidence.get("prints") or evidence.get("returnsNone"):
         return 0.0
-    value = evidence.get("agree")
-    agree, _, total = value.partition("/") if isinstance(value, str) else ("", "", "")
-    return int(agree) / int(total) if agree.isdigit() and total.isdigit() and int(total) else 0.0
+    share = _fraction(evidence.get("agree"))
+    return share[0] / share[1] if share is not None else 0.0
 
 
 def _agreement_words(evidence: Mapping[str, object]) -> list[str]:
@@ -431,13 +430,17 @@ def _agreement_words(evidence: Mapping[str, object]) -> list[str]:
 
 def _examples(evidence: Mapping[str, object]) -> tuple[int, int] | None:
     """(passed, total) from an "examples" value like "2/3"; None when absent."""
-    value = evidence.get("examples")
+    return _fraction(evidence.get("examples"))
+
+
+def _fraction(value: object) -> tuple[int, int] | None:
+    """(part, total) from an evidence value like "2/3"; None for anything else or a zero total."""
     if not isinstance(value, str):
         return None
-    passed, _, total = value.partition("/")
-    if not (passed.isdigit() and total.isdigit()) or int(total) == 0:
+    part, _, total = value.partition("/")
+    if not (part.isdigit() and total.isdigit()) or int(total) == 0:
         return None
-    return int(passed), int(total)
+    return int(part), int(total)
 
 
 def _syntax_failed(evidence: Mapping[str, object]) -> bool:
