@@ -55,7 +55,7 @@ async def agreement(
     is nothing to compare (fewer than two runnable candidates of one function, no input
     that can be derived) or the run failed."""
     modules = _modules(insertion, candidates)
-    if len(modules) < 2:
+    if modules is None:
         return None
     name, sources = modules
     text = dict(candidates)[next(iter(sources))]
@@ -70,8 +70,9 @@ async def agreement(
 
 def _modules(
     insertion: Insertion, candidates: Sequence[tuple[int, str]]
-) -> tuple[str, dict[int, str]] | tuple[()]:
-    """The function most candidates write, and each such candidate's runnable module."""
+) -> tuple[str, dict[int, str]] | None:
+    """The function most candidates write, and each such candidate's runnable module;
+    None when fewer than two do."""
     named: dict[int, tuple[str, str]] = {}
     for index, text in candidates:
         name = completed_function(insertion, text)
@@ -79,10 +80,10 @@ def _modules(
         if name and module:
             named[index] = (name, module)
     if not named:
-        return ()
+        return None
     name = Counter(found for found, _ in named.values()).most_common(1)[0][0]
     sources = {index: module for index, (found, module) in named.items() if found == name}
-    return (name, sources) if len(sources) >= 2 else ()
+    return (name, sources) if len(sources) >= 2 else None
 
 
 async def _run(
