@@ -37,15 +37,7 @@ class Agreement:
     """What the candidates did on `inputs` shared inputs, by engine index."""
 
     inputs: int
-    behaviours: dict[int, Behaviour]
-
-    def agreeing(self, index: int) -> int:
-        """How many candidates behave exactly like candidate `index` (itself included);
-        0 when it did not run."""
-        signature = self.behaviours[index].signature if index in self.behaviours else None
-        if signature is None:
-            return 0
-        return Counter(b.signature for b in self.behaviours.values())[signature]
+    behaviours: dict[int, Behaviour]  # grouped (and weighted by votes) in score.with_agreement
 
 
 async def agreement(
