@@ -243,7 +243,6 @@ def _behaviour(job: dict[str, Any], index: int, source: str) -> dict[str, Any]:
     return {
         "signature": hashlib.sha1("|".join(signatures).encode()).hexdigest()[:16],
         "printed": any(printed),
-        "returned": returned,
         "none": returned > 0 and nones == returned,
     }
 
