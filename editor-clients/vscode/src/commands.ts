@@ -115,16 +115,13 @@ async function showCandidates(session: Session): Promise<void> {
     const candidates = candidateActions(Array.isArray(listed) ? (listed as CodeAction[]) : []);
     pick.items = await Promise.all(candidates.map((candidate) => pickItem(session, candidate)));
     pick.placeholder = candidates.length ? 'pick one to insert it' : 'the model wrote no usable candidate';
-  } catch (error) {
-    if (cancel.token.isCancellationRequested) {
-      pick.dispose();
-      return;
-    }
-    pick.dispose();
-    void vscode.window.showInformationMessage(`lsp-codegen: ${errorMessage(error)}`);
-    return;
-  } finally {
     pick.busy = false;
+  } catch (error) {
+    pick.dispose();
+    if (!cancel.token.isCancellationRequested) {
+      void vscode.window.showInformationMessage(`lsp-codegen: ${errorMessage(error)}`);
+    }
+    return;
   }
   const picked = await new Promise<PickItem | undefined>((resolve) => {
     pick.onDidAccept(() => resolve(pick.selectedItems[0]));
