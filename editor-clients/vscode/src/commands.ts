@@ -61,7 +61,7 @@ export function registerCommands(host: Host): vscode.Disposable[] {
 }
 
 async function generateFromComment(session: Session): Promise<void> {
-  const actions = await codeActions(session, CodeActionTriggerKind.Automatic);
+  const actions = await codeActions(session);
   // Its title may go on ("— no candidate passes your 1 example").
   const generate = actions?.find((action) => action.title.startsWith(GENERATE_TITLE));
   if (generate === undefined) {
@@ -73,7 +73,7 @@ async function generateFromComment(session: Session): Promise<void> {
 
 /** Optimize / Explain / Write tests on the function at the cursor: resolved, then applied. */
 async function functionAction(session: Session, which: FunctionAction): Promise<void> {
-  const actions = await codeActions(session, CodeActionTriggerKind.Automatic);
+  const actions = await codeActions(session);
   const action = actions?.find((candidate) => FUNCTION_ACTIONS[which].test(candidate.title));
   if (action === undefined) {
     void vscode.window.showInformationMessage('lsp-codegen: put the cursor in a top-level Python function.');
@@ -184,8 +184,8 @@ async function cycleInline(session: Session, step: number): Promise<void> {
   await vscode.commands.executeCommand(command);
 }
 
-/** Code actions at the cursor (`Invoked`: as Ctrl+. asks; the server starts writing candidates). */
-async function codeActions(session: Session, trigger: CodeActionTriggerKind): Promise<CodeAction[] | undefined> {
+/** Code actions at the cursor, asked as VS Code asks on a cursor move (no candidates are written). */
+async function codeActions(session: Session): Promise<CodeAction[] | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (editor === undefined) {
     return undefined;
@@ -194,7 +194,7 @@ async function codeActions(session: Session, trigger: CodeActionTriggerKind): Pr
   const result = await withProgress('lsp-codegen: generating…', (token) =>
     session.client.sendRequest(
       CodeActionRequest.type,
-      codeActionParams(converter.asUri(editor.document.uri), converter.asRange(editor.selection), trigger),
+      codeActionParams(converter.asUri(editor.document.uri), converter.asRange(editor.selection), CodeActionTriggerKind.Automatic),
       token,
     ),
   );
