@@ -69,6 +69,7 @@ def run_eval(args: argparse.Namespace) -> int:
         finished.append(result)
         bar.update(result)
 
+    thorough = args.ranking == "thorough"
     started = time.monotonic()
     bar.start()
     try:
@@ -81,12 +82,11 @@ def run_eval(args: argparse.Namespace) -> int:
                 str(path),
                 limits,
                 on_result,
-                thorough=args.ranking == "thorough",
+                thorough=thorough,
             )
         )
     except KeyboardInterrupt:
         # Keep what finished: an hour-long run stopped late is still worth a report.
-        thorough = args.ranking == "thorough"
         run = finished_run(
             engine, settings, str(path), finished, started, thorough=thorough, interrupted=True
         )
