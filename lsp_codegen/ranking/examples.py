@@ -90,12 +90,14 @@ def extract_examples(
 ) -> list[Check]:
     """Checks for the examples in a comment's words or a docstring's body."""
     if language.lower() in jsexamples.LANGUAGES:
-        return jsexamples.extract_js_examples(comment_text, language, function_name)
-    if language.lower() not in _PYTHON:
+        found = jsexamples.js_examples(comment_text, language, function_name)
+    elif language.lower() in _PYTHON:
+        found = _examples(comment_text.splitlines(), function_name)
+    else:
         return []
     checks: list[Check] = []
     seen: set[str] = set()
-    for check in _examples(comment_text.splitlines(), function_name):
+    for check in found:
         if check.source not in seen:
             seen.add(check.source)
             checks.append(check)

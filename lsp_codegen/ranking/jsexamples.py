@@ -86,18 +86,11 @@ def function_name_from_header(line: str) -> str | None:
     return match.group(1) or match.group(2)
 
 
-def extract_js_examples(
-    comment_text: str, language: str, function_name: str | None = None
-) -> list[Check]:
-    """Checks for the examples in a JavaScript or TypeScript comment's words."""
-    checks: list[Check] = []
-    seen: set[str] = set()
+def js_examples(comment_text: str, language: str, function_name: str | None) -> Iterator[Check]:
+    """Checks for the examples in a JavaScript or TypeScript comment's words, in order,
+    repeats included (`examples.extract_examples` drops them)."""
     for line in _example_lines(comment_text.splitlines()):
-        for check in _line_checks(line, language, function_name):
-            if check.source not in seen:
-                seen.add(check.source)
-                checks.append(check)
-    return checks
+        yield from _line_checks(line, language, function_name)
 
 
 def _example_lines(lines: list[str]) -> Iterator[str]:

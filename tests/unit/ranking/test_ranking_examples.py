@@ -279,6 +279,8 @@ def test_only_languages_that_run() -> None:
 def test_duplicates_are_dropped() -> None:
     checks = extract_examples("f(1) == 2\nf(1) -> 2\nassert f(1) == 2", "python", "f")
     assert [check.source for check in checks] == ["assert f(1) == 2"]
+    checks = extract_examples("f(1) === 2\nf(1) -> 2", "javascript", "f")
+    assert [check.source for check in checks] == ["assert.deepStrictEqual(await f(1), 2)"]
 
 
 @pytest.mark.parametrize(
