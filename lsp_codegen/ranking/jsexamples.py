@@ -147,18 +147,19 @@ def _prose_check(
         right = _right_side(rest, language)
         if right is None:
             continue
-        left_start, left_text = left
+        left_start, left_text, left_node = left
         right_start = operator.end() + len(rest) - len(rest.lstrip())
         label = line[left_start : right_start + len(right)].strip()
         equal = "deepEqual" if operator.group() == "==" else "deepStrictEqual"
-        return Check(f"assert.{equal}({_awaited(left_text, language)}, {right})", label)
+        return Check(f"assert.{equal}({_awaited(left_text, left_node)}, {right})", label)
     return None
 
 
 def _left_side(
     line: str, masked: str, start: int, end: int, language: str, function_name: str | None
-) -> tuple[int, str] | None:
-    """The longest expression ending at `end` that calls the function."""
+) -> tuple[int, str, Node] | None:
+    """The longest expression ending at `end` that calls the function: where it starts,
+    its text, and its tree."""
     for i in range(start, end):
         if masked[i].isspace() or (i > start and word_char(masked[i - 1])):
             continue
@@ -169,7 +170,7 @@ def _left_side(
             continue
         node = _expression(text, language)
         if node is not None and _calls(node, function_name):
-            return i, text
+            return i, text, node
     return None
 
 
@@ -207,16 +208,15 @@ def _console_assert(node: Node, label: str) -> Check | None:
     if first.type == "binary_expression" and operator is not None and left and right:
         equal = {"===": "deepStrictEqual", "==": "deepEqual"}.get(_text(operator))
         if equal is not None:
-            actual = _awaited(_text(left), "javascript")
+            actual = _awaited(_text(left), left)
             return Check(f"assert.{equal}({actual}, {_text(right)})", label)
     return Check(f"assert.ok({_text(first)})", label)
 
 
-def _awaited(call: str, language: str) -> str:
-    """`await call` when it is a call: an async function's example compares its result
-    (awaiting a plain value gives the value)."""
-    node = _expression(call, language)
-    return f"await {call}" if node is not None and node.type == "call_expression" else call
+def _awaited(text: str, node: Node) -> str:
+    """`await text` when `node`, its tree, is a call: an async function's example compares
+    its result (awaiting a plain value gives the value)."""
+    return f"await {text}" if node.type == "call_expression" else text
 
 
 def _text(node: Node) -> str:

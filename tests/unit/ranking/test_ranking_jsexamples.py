@@ -136,6 +136,9 @@ def test_extracts_examples(
 def test_typescript_uses_the_same_rules() -> None:
     checks = extract_examples("clamp(5, 0, 3) === 3 // a number", "typescript", "clamp")
     assert [c.source for c in checks] == ["assert.deepStrictEqual(await clamp(5, 0, 3), 3)"]
+    # A generic call is a call in TypeScript's grammar: awaited in console.assert too.
+    checks = extract_examples("console.assert(first<number>([1]) === 1)", "typescript", "first")
+    assert [c.source for c in checks] == ["assert.deepStrictEqual(await first<number>([1]), 1)"]
 
 
 @pytest.mark.parametrize(
