@@ -285,15 +285,7 @@ def with_runs(
     """
     if total is None:
         total = max((len(run.checks) for run in runs.values()), default=0)
-    updated = []
-    for candidate in ranking.shown:
-        run = runs.get(candidate.index)
-        if run is None:
-            updated.append(candidate)
-            continue
-        evidence = {**candidate.evidence, **_run_evidence(run, total)}
-        updated.append(replace(candidate, evidence=evidence))
-    return Ranking(sorted(updated, key=score_key), list(ranking.rejected), ranking.emptied)
+    return _with_evidence(ranking, {i: _run_evidence(run, total) for i, run in runs.items()})
 
 
 def with_agreement(
@@ -304,27 +296,33 @@ def with_agreement(
     derived inputs, None for one that did not run); `marks`: "prints" or "returnsNone"."""
     votes = {c.index: _votes(c) for c in ranking.shown}
     total = sum(votes.values())
+    ran = {index: signature for index, signature in signatures.items() if signature is not None}
     alike: dict[str, int] = {}
-    for index, signature in signatures.items():
-        if signature is not None:
-            alike[signature] = alike.get(signature, 0) + votes.get(index, 0)
-    updated = []
-    for candidate in ranking.shown:
-        signature = signatures.get(candidate.index)
-        evidence = dict(candidate.evidence)
-        if signature is not None:
-            evidence.update(agree=f"{alike[signature]}/{total}", agreeInputs=inputs)
-        if candidate.index in marks:
-            evidence[marks[candidate.index]] = True
-        updated.append(replace(candidate, evidence=evidence))
-    return Ranking(sorted(updated, key=score_key), list(ranking.rejected), ranking.emptied)
+    for index, signature in ran.items():
+        alike[signature] = alike.get(signature, 0) + votes.get(index, 0)
+    added: dict[int, dict[str, object]] = {
+        index: {"agree": f"{alike[signature]}/{total}", "agreeInputs": inputs}
+        for index, signature in ran.items()
+    }
+    for index, mark in marks.items():
+        added.setdefault(index, {})[mark] = True
+    return _with_evidence(ranking, added)
 
 
 def examples_not_run(ranking: Ranking, reason: str) -> Ranking:
     """`ranking` with every shown candidate's evidence saying why its examples did not run."""
     note = {"examples": f"{NOT_RUN} \u2014 {reason}"}
-    shown = [replace(c, evidence={**c.evidence, **note}) for c in ranking.shown]
-    return Ranking(shown, list(ranking.rejected), ranking.emptied)
+    return _with_evidence(ranking, {candidate.index: note for candidate in ranking.shown})
+
+
+def _with_evidence(ranking: Ranking, added: Mapping[int, Mapping[str, object]]) -> Ranking:
+    """`ranking` with `added` merged into the evidence of the candidates it names (by
+    engine index), reordered: the one way the later gates add what they found."""
+    shown = [
+        replace(c, evidence={**c.evidence, **added[c.index]}) if c.index in added else c
+        for c in ranking.shown
+    ]
+    return Ranking(sorted(shown, key=score_key), list(ranking.rejected), ranking.emptied)
 
 
 def rank_with_runs(
