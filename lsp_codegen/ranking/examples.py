@@ -35,6 +35,7 @@ from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking import jsexamples
 from lsp_codegen.ranking.prose import BULLET, PROSE_DOT, SEPARATOR, mask, trimmed, word_char
 from lsp_codegen.ranking.pyparse import parse_quietly
+from lsp_codegen.sandbox.node import LANGUAGES as NODE_LANGUAGES
 from lsp_codegen.sandbox.types import Check
 
 _HEADER = re.compile(r"^\s*(?:async\s+)?def\s+([^\W\d]\w*)\s*[(\[]")
@@ -89,7 +90,7 @@ def extract_examples(
     comment_text: str, language: str, function_name: str | None = None
 ) -> list[Check]:
     """Checks for the examples in a comment's words or a docstring's body."""
-    if language.lower() in jsexamples.LANGUAGES:
+    if language.lower() in NODE_LANGUAGES:
         found = jsexamples.js_examples(comment_text, language, function_name)
     elif language.lower() in _PYTHON:
         found = _examples(comment_text.splitlines(), function_name)

@@ -73,9 +73,6 @@ _NOT_VALUES = frozenset(
     }
 )
 JS_QUOTES = "'\"`"
-LANGUAGES = frozenset(
-    {"javascript", "javascriptreact", "jsx", "typescript", "typescriptreact", "tsx"}
-)
 
 
 def function_name_from_header(line: str) -> str | None:

@@ -15,8 +15,8 @@ import ast
 
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking.jsdeclarations import declarations_only
-from lsp_codegen.ranking.jsexamples import LANGUAGES as NODE_LANGUAGES
 from lsp_codegen.ranking.syntax import splice
+from lsp_codegen.sandbox.node import LANGUAGES as NODE_LANGUAGES
 
 _KEPT = (
     ast.Import,

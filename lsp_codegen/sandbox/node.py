@@ -28,6 +28,8 @@ JSX_LANGUAGES = frozenset({"javascriptreact", "jsx", "typescriptreact", "tsx"})
 _VERSION_RE = re.compile(r"^v(\d+)\.(\d+)\.(\d+)")
 _TYPESCRIPT = frozenset({"typescript", "typescriptreact", "tsx"})
 _JAVASCRIPT = frozenset({"javascript", "javascriptreact", "jsx"})
+# Every languageId whose examples are read for Node (JSX's are read, then not run).
+LANGUAGES = _JAVASCRIPT | _TYPESCRIPT
 
 
 @dataclass(frozen=True)

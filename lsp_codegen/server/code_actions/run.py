@@ -12,9 +12,9 @@ from lsprotocol import types
 from lsp_codegen.context.document import Document
 from lsp_codegen.context.functions import FunctionAt, function_at
 from lsp_codegen.ranking.examples import extract_examples
-from lsp_codegen.ranking.jsexamples import LANGUAGES as NODE_LANGUAGES
 from lsp_codegen.ranking.jsfunctions import js_function_at
 from lsp_codegen.ranking.runnable import definitions_only
+from lsp_codegen.sandbox.node import LANGUAGES as NODE_LANGUAGES
 from lsp_codegen.sandbox.types import Check, RunResult, Verdict
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.code_actions.types import range_json
