@@ -62,11 +62,22 @@ def _arguments(text: str, namespace: dict[str, Any]) -> tuple[tuple[Any, ...], d
     return packed
 
 
+class _Sink(io.TextIOBase):
+    """Output thrown away (nothing is kept, however much is printed), remembering
+    whether there was any."""
+
+    wrote = False
+
+    def write(self, text: str) -> int:
+        self.wrote = self.wrote or bool(text)
+        return len(text)
+
+
 @contextlib.contextmanager
-def _quiet() -> Any:
-    sink = io.StringIO()
+def _quiet(sink: Any = None) -> Any:
+    sink = _Sink() if sink is None else sink
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        yield sink
+        yield
 
 
 def _short(value: Any) -> str:
@@ -78,18 +89,17 @@ def _short(value: Any) -> str:
 
 
 def _call(
-    function: Any, namespace: dict[str, Any], text: str, timeout: float, printed: Any = None
+    function: Any, namespace: dict[str, Any], text: str, timeout: float, sink: Any = None
 ) -> list[Any]:
-    """["ok", value, arguments after], ["raise", type name] or ["timeout"]; whether the
-    call wrote any output is appended to `printed` (a list) when one is given."""
+    """["ok", value, arguments after], ["raise", type name] or ["timeout"]; what the call
+    prints goes to `sink` (a _Sink, to learn whether it printed), else nowhere."""
     try:
         args, kwargs = _arguments(text, namespace)
     except BaseException as error:
         return ["raise", "arguments: " + type(error).__name__]
     signal.setitimer(signal.ITIMER_REAL, timeout)
-    sink = None
     try:
-        with _quiet() as sink:
+        with _quiet(sink):
             value = function(*args, **kwargs)
     except _Timeout:
         return ["timeout"]
@@ -97,8 +107,6 @@ def _call(
         return ["raise", type(error).__name__]
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        if printed is not None:
-            printed.append(bool(sink is not None and sink.getvalue()))
     return ["ok", value, [args, kwargs]]
 
 
@@ -228,11 +236,11 @@ def _behaviour(job: dict[str, Any], index: int, source: str) -> dict[str, Any]:
     except BaseException as error:
         return {"error": type(error).__name__}
     timeout = float(job["call_timeout"])
-    printed: list[bool] = []
+    output = _Sink()
     signatures, returned, nones = [], 0, 0
     for text in job["inputs"]:
         try:
-            outcome = _call(function, namespace, text, timeout, printed)
+            outcome = _call(function, namespace, text, timeout, output)
             signatures.append(_signature(outcome))
         except BaseException as error:  # a hostile __repr__ or __eq__
             signatures.append("unreadable " + type(error).__name__)
@@ -242,7 +250,7 @@ def _behaviour(job: dict[str, Any], index: int, source: str) -> dict[str, Any]:
             nones += outcome[1] is None
     return {
         "signature": hashlib.sha1("|".join(signatures).encode()).hexdigest()[:16],
-        "printed": any(printed),
+        "printed": output.wrote,
         "none": returned > 0 and nones == returned,
     }
 
