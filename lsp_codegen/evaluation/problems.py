@@ -117,21 +117,23 @@ def humaneval_path() -> Path:
 
 def ours_path() -> Path:
     """The repository's own comment-style problems (bench/problems/problems.jsonl)."""
-    # lsp_codegen/evaluation/problems.py -> the repository root is three levels up.
-    path = Path(__file__).resolve().parents[2] / OURS_RELATIVE
-    if not path.is_file():
-        raise ProblemError(
-            f"{OURS_RELATIVE} not found at {path}: `--set ours` needs a source checkout "
-            "of lsp-codegen; pass --problems FILE instead"
-        )
-    return path
+    return _in_checkout(OURS_RELATIVE, "ours")
 
 
 def ours_js_path() -> Path:
     """The repository's JavaScript and TypeScript problems (bench/problems/problems_js.jsonl)."""
-    path = Path(__file__).resolve().parents[2] / OURS_JS_RELATIVE
+    return _in_checkout(OURS_JS_RELATIVE, "ours-js")
+
+
+def _in_checkout(relative: Path, name: str) -> Path:
+    """`relative` in the source checkout this package runs from (`--set name`'s file)."""
+    # lsp_codegen/evaluation/problems.py -> the repository root is three levels up.
+    path = Path(__file__).resolve().parents[2] / relative
     if not path.is_file():
-        raise ProblemError(f"{OURS_JS_RELATIVE} not found at {path}: pass --problems FILE instead")
+        raise ProblemError(
+            f"{relative} not found at {path}: `--set {name}` needs a source checkout "
+            "of lsp-codegen; pass --problems FILE instead"
+        )
     return path
 
 
