@@ -142,7 +142,7 @@ PROBLEM_SETS = {"humaneval": humaneval_path, "ours": ours_path, "ours-js": ours_
 
 
 def problems_path(name: str) -> Path:
-    """The file of the named problem set ("humaneval" or "ours")."""
+    """The file of the named problem set ("humaneval", "ours" or "ours-js")."""
     try:
         locate = PROBLEM_SETS[name]
     except KeyError:
