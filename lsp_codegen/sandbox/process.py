@@ -35,7 +35,6 @@ class WorkerSpec:
     launch: Launch
     bubblewrap: bool
     drop_privileges: bool  # root: the worker switches to its own throw-away uid
-    visible: tuple[str, ...]  # paths bubblewrap must keep readable (Launch.visible)
     tag: str  # an argv word naming the sandbox, so its processes can be found in `ps`
 
 
@@ -141,14 +140,13 @@ class WorkerProcess:
             launch = spec.launch
             for name, target in launch.links:
                 os.symlink(target, workdir / name)
-            interpreter = launch.executable
-            prefix = isolation.sandbox_prefix(workdir, spec.visible) if spec.bubblewrap else []
-            argv = [*prefix, str(interpreter), *launch.argv, str(write_fd), spec.tag]
+            prefix = isolation.sandbox_prefix(workdir, launch.visible) if spec.bubblewrap else []
+            argv = [*prefix, str(launch.executable), *launch.argv, str(write_fd), spec.tag]
             transport, _ = await loop.subprocess_exec(
                 lambda: watcher,
                 *argv,
                 pass_fds=(write_fd,),
-                env=isolation.run_environment(workdir, interpreter),
+                env=isolation.run_environment(workdir, launch.executable),
                 cwd=workdir,
                 start_new_session=True,  # its own process group: killpg reaches every child
             )

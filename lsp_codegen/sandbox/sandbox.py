@@ -116,8 +116,7 @@ class Sandbox:
                 await asyncio.to_thread(remove_stale_workdirs)
                 launch = await asyncio.to_thread(self._launched)
                 drop = await asyncio.to_thread(self._drops_privileges)
-                spec = WorkerSpec(launch, self._bubblewrap, drop, launch.visible, self.tag)
-                self._spec = spec
+                self._spec = WorkerSpec(launch, self._bubblewrap, drop, self.tag)
             return self._spec
 
     def _launched(self) -> Launch:
