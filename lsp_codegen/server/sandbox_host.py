@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 Location = Callable[[], tuple[str | None, str]]
 # Tells the user about a problem with the interpreter setting.
 Warn = Callable[[str], None]
-_NODE_KINDS = ("javascript", "typescript")
 
 
 class SandboxHost:
@@ -50,7 +49,7 @@ class SandboxHost:
             return await self.sandbox(), ""
         if language.lower() in node.JSX_LANGUAGES:
             return None, node.NO_JSX
-        kind = next((k for k in _NODE_KINDS if _is(kind=k, language=language)), None)
+        kind = _node_kind(language)
         if kind is None:
             return None, ""
         key = (self._location()[0], node_setting)
@@ -115,5 +114,8 @@ class SandboxHost:
                 await box.close()
 
 
-def _is(*, kind: str, language: str) -> bool:
-    return node.is_javascript(language) if kind == "javascript" else node.is_typescript(language)
+def _node_kind(language: str) -> str | None:
+    """The Node sandbox that runs `language`: "javascript", "typescript", or None."""
+    if node.is_typescript(language):
+        return "typescript"
+    return "javascript" if node.is_javascript(language) else None
