@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -25,10 +26,16 @@ def require_tool(name: str, fix: str) -> str:
     found = _venv_tool(name) or shutil.which(name)
     if found:
         return found
-    message = f"`{name}` is not installed: {fix} (or set {SKIP_VARIABLE}=1 to skip editor tests)"
+    missing(f"`{name}` is not installed: {fix}")
+
+
+def missing(message: str) -> NoReturn:
+    """Fail with `message` (what is missing and how to install it), or skip when the skip
+    variable is set."""
+    full = f"{message} (or set {SKIP_VARIABLE}=1 to skip editor tests)"
     if os.environ.get(SKIP_VARIABLE) == "1":
-        pytest.skip(f"{SKIP_VARIABLE}=1: {message}")
-    pytest.fail(message, pytrace=False)
+        pytest.skip(f"{SKIP_VARIABLE}=1: {full}")
+    pytest.fail(full, pytrace=False)
 
 
 def _venv_tool(name: str) -> str | None:

@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from tests.editors.helpers import CLIENTS, SKIP_VARIABLE, require_tool, run
+from tests.editors.helpers import CLIENTS, missing, require_tool, run
 from tests.engines.servers import require_llamacpp
 
 WORKBENCH = Path(__file__).parent / "workbench"
@@ -105,7 +105,7 @@ def vsix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_tool("chromium", "apt-get install chromium (or run `make editor-deps` as root)")
     for tool in ("code-server", "vsce"):
         if not (BIN / tool).exists():
-            _missing(f"`{BIN / tool}` is not installed: run `make editor-deps`")
+            missing(f"`{BIN / tool}` is not installed: run `make editor-deps`")
     if not (VSCODE / "node_modules" / ".package-lock.json").exists():
         run([npm, "ci", "--no-audit", "--no-fund"], VSCODE, {}, timeout=600)
     root = tmp_path_factory.mktemp("vsix")
@@ -281,13 +281,6 @@ def _total(title: str) -> int:
     found = re.match(r"(?:Candidate )?\d+/(\d+)", title)
     assert found, title
     return int(found[1])
-
-
-def _missing(message: str) -> None:
-    full = f"{message} (or set {SKIP_VARIABLE}=1 to skip editor tests)"
-    if os.environ.get(SKIP_VARIABLE) == "1":
-        pytest.skip(f"{SKIP_VARIABLE}=1: {full}")
-    pytest.fail(full, pytrace=False)
 
 
 def _free_port() -> int:
