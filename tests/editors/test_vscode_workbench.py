@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from typing import Any
 import pytest
 
 from tests.editors.helpers import CLIENTS, missing, require_tool, run
-from tests.engines.servers import require_llamacpp
+from tests.engines.servers import free_port, require_llamacpp
 
 WORKBENCH = Path(__file__).parent / "workbench"
 BIN = WORKBENCH / "node_modules" / ".bin"
@@ -152,7 +151,7 @@ def workbench(vsix: Path, root: Path, settings: dict[str, Any]) -> Iterator[Work
     profile = ["--user-data-dir", str(user), "--extensions-dir", str(extensions)]
     code_server = str(BIN / "code-server")
     run([code_server, *profile, "--install-extension", str(vsix)], root, {}, timeout=120)
-    port = _free_port()
+    port = free_port()
     command = [
         code_server,
         *profile,
@@ -281,12 +280,6 @@ def _total(title: str) -> int:
     found = re.match(r"(?:Candidate )?\d+/(\d+)", title)
     assert found, title
     return int(found[1])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
