@@ -3,6 +3,8 @@ ones, exceptions as behaviour, printers and None-returners marked."""
 
 from __future__ import annotations
 
+import time
+
 from lsp_codegen.actions.agreement import agreement
 from lsp_codegen.context.types import Insertion, Mode
 from lsp_codegen.sandbox.sandbox import Sandbox
@@ -37,6 +39,18 @@ async def test_a_candidate_that_does_not_load_agrees_with_none(sandbox: Sandbox)
     found = await agreement(sandbox, BODY, candidates)
     assert found is not None
     assert found.behaviours[0].signature is not None and found.behaviours[1].signature is None
+
+
+async def test_a_candidate_that_hangs_waits_once_not_on_every_input(sandbox: Sandbox) -> None:
+    hangs = "    while True:\n        pass"
+    candidates = [(0, "    return len(xs)"), (1, hangs), (2, hangs), (3, hangs)]
+    started = time.monotonic()
+    found = await agreement(sandbox, BODY, candidates)
+    # One 0.25 s timeout each, not one per input (at least 3 x 12 x 0.25 = 9 s).
+    assert time.monotonic() - started < 4.5
+    assert found is not None and found.inputs >= 5
+    assert found.behaviours[1].signature == found.behaviours[3].signature
+    assert found.behaviours[1].signature not in (None, found.behaviours[0].signature)
 
 
 async def test_nothing_to_compare_without_inputs_or_with_one_candidate(sandbox: Sandbox) -> None:
