@@ -33,7 +33,15 @@ from dataclasses import dataclass
 
 from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking import jsexamples
-from lsp_codegen.ranking.prose import BULLET, PROSE_DOT, SEPARATOR, mask, trimmed, word_char
+from lsp_codegen.ranking.prose import (
+    BULLET,
+    PROSE_DOT,
+    example_label,
+    mask,
+    segments,
+    trimmed,
+    word_char,
+)
 from lsp_codegen.ranking.pyparse import parse_quietly
 from lsp_codegen.sandbox.node import LANGUAGES as NODE_LANGUAGES
 from lsp_codegen.sandbox.types import Check
@@ -265,14 +273,10 @@ def _prose_checks(line: str, function_name: str | None) -> Iterator[Check]:
     if function_name is not None and not re.search(rf"\b{re.escape(function_name)}\s*\(", line):
         return
     masked = mask(line)
-    start = 0
-    for separator in [*SEPARATOR.finditer(masked), None]:
-        end = len(line) if separator is None else separator.start()
+    for start, end in segments(masked):
         check = _prose_check(line, masked, start, end, function_name)
         if check is not None:
             yield check
-        if separator is not None:
-            start = separator.end()
 
 
 def _prose_check(
@@ -287,10 +291,9 @@ def _prose_check(
             continue
         left_start, left_tree = left
         right_text, right_tree = right
-        rest = line[operator.end() : end]
-        right_start = operator.end() + len(rest) - len(rest.lstrip())
-        label = line[left_start : right_start + len(right_text)].strip()
-        return _check(left_tree, right_tree, label)
+        return _check(
+            left_tree, right_tree, example_label(line, left_start, operator.end(), right_text)
+        )
     return None
 
 

@@ -24,7 +24,15 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lsp_codegen.ranking.prose import BULLET, PROSE_DOT, SEPARATOR, mask, trimmed, word_char
+from lsp_codegen.ranking.prose import (
+    BULLET,
+    PROSE_DOT,
+    example_label,
+    mask,
+    segments,
+    trimmed,
+    word_char,
+)
 from lsp_codegen.ranking.syntax import parser_for
 from lsp_codegen.sandbox.types import Check
 
@@ -116,14 +124,10 @@ def _line_checks(line: str, language: str, function_name: str | None) -> Iterato
         return
     # "f(x); // => y": that `;` ends the call, it does not separate two examples.
     masked = re.sub(r";(?=\s*//)", " ", _mask_code(line))
-    start = 0
-    for separator in [*SEPARATOR.finditer(masked), None]:
-        end = len(line) if separator is None else separator.start()
+    for start, end in segments(masked):
         check = _prose_check(line, masked, start, end, language, function_name)
         if check is not None:
             yield check
-        if separator is not None:
-            start = separator.end()
 
 
 def _mask_code(line: str) -> str:
@@ -140,15 +144,13 @@ def _prose_check(
         left = _left_side(line, masked, start, operator.start(), language, function_name)
         if left is None:
             continue
-        rest = line[operator.end() : end]
-        right = _right_side(rest, language)
+        right = _right_side(line[operator.end() : end], language)
         if right is None:
             continue
         left_start, left_text, left_node = left
-        right_start = operator.end() + len(rest) - len(rest.lstrip())
-        label = line[left_start : right_start + len(right)].strip()
+        written = example_label(line, left_start, operator.end(), right)
         equal = "deepEqual" if operator.group() == "==" else "deepStrictEqual"
-        return Check(f"assert.{equal}({_awaited(left_text, left_node)}, {right})", label)
+        return Check(f"assert.{equal}({_awaited(left_text, left_node)}, {right})", written)
     return None
 
 

@@ -1,5 +1,6 @@
 """Reading examples out of prose, whatever the language: bullets, separators, trailing
-punctuation, and which characters of a line are inside brackets or strings."""
+punctuation, which characters of a line are inside brackets or strings, and an
+example's label."""
 
 from __future__ import annotations
 
@@ -22,6 +23,23 @@ def trimmed(text: str) -> Iterator[str]:
             return
         text = text[:-1].rstrip()
         yield text
+
+
+def segments(masked: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each part of a masked line between top-level separators."""
+    start = 0
+    for separator in SEPARATOR.finditer(masked):
+        yield start, separator.start()
+        start = separator.end()
+    yield start, len(masked)
+
+
+def example_label(line: str, start: int, operator_end: int, right: str) -> str:
+    """The example as the user wrote it: from `start` to the end of `right`, the value
+    that follows the operator ending at `operator_end`."""
+    rest = line[operator_end:]
+    right_start = operator_end + len(rest) - len(rest.lstrip())
+    return line[start : right_start + len(right)].strip()
 
 
 def word_char(char: str) -> bool:
