@@ -21,12 +21,12 @@ from lsp_codegen.ranking.examples import examples_for
 from lsp_codegen.ranking.postprocess import postprocess
 from lsp_codegen.ranking.runnable import runnable_module
 from lsp_codegen.sandbox import Verdict
-from lsp_codegen.sandbox.node import NodeSetup, find_node, setup_for
+from lsp_codegen.sandbox.node import NodeSetup, setup_for
 from lsp_codegen.sandbox.sandbox import Sandbox
+from tests.sandbox.helpers import node_or_skip, typescript_package
 
 PROBLEMS = load_problems(ours_js_path())
 _IDS = [p.task_id for p in PROBLEMS]
-TYPESCRIPT = Path(__file__).parents[3] / "editor-clients" / "vscode" / "node_modules" / "typescript"
 
 
 def _candidate(problem: Problem, solution: str) -> str:
@@ -60,19 +60,16 @@ def test_the_prompt_is_a_comment_above_an_open_function(problem: Problem) -> Non
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A workspace whose node_modules holds the editor client's real typescript."""
-    if not (TYPESCRIPT / "package.json").is_file():
-        pytest.skip("no typescript package: run `make editor-deps`")
+    typescript = typescript_package()
     root = tmp_path_factory.mktemp("ts-workspace")
     (root / "node_modules").mkdir()
-    (root / "node_modules" / "typescript").symlink_to(TYPESCRIPT)
+    (root / "node_modules" / "typescript").symlink_to(typescript)
     yield root
 
 
 @pytest.mark.parametrize("language", ["javascript", "typescript"])
 async def test_solutions_pass_stubs_fail_and_examples_hold(language: str, workspace: Path) -> None:
-    node, problem = find_node(None)
-    if node is None:
-        pytest.skip(f"Node is not installed here ({problem})")
+    node = node_or_skip()
     setup, why = setup_for(language, node, workspace)
     assert isinstance(setup, NodeSetup), why
     failures: list[str] = []

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from lsp_codegen.sandbox.node import NO_COMPILER, NO_JSX, find_node
+from lsp_codegen.sandbox.node import NO_COMPILER, NO_JSX
 from lsp_codegen.server.sandbox_host import SandboxHost
+from tests.sandbox.helpers import node_or_skip
 
 
 async def test_a_missing_node_is_the_reason_and_is_said_once(tmp_path: Path) -> None:
@@ -24,9 +23,7 @@ async def test_a_missing_node_is_the_reason_and_is_said_once(tmp_path: Path) -> 
 
 
 async def test_node_sandboxes_per_flavour(tmp_path: Path) -> None:
-    node, problem = find_node(None)
-    if node is None:
-        pytest.skip(f"Node is not installed here ({problem})")
+    node = node_or_skip()
     warned: list[str] = []
     host = SandboxHost(lambda: (str(tmp_path), ""), warned.append)
     try:
