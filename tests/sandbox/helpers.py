@@ -47,18 +47,24 @@ def shared_interpreter(own: Interpreter) -> Interpreter | None:
     return None
 
 
-async def open_sandbox(mode: str, own: Interpreter) -> Sandbox:
-    """A one-warm-worker sandbox in `mode`, or a skip saying why that mode is not here.
+def _skip_unless_here(mode: str) -> None:
+    """Skip when isolation `mode` cannot be had here.
 
     "rlimits" is forced even where bubblewrap works, so both paths run here;
     "rlimits-uid" is root without bubblewrap switching the code to a throw-away uid.
     """
     if mode == "bubblewrap" and not isolation.bubblewrap_available():
         pytest.skip("bubblewrap is not installed or cannot create namespaces here")
+    if mode == "rlimits-uid" and not isolation.running_as_root():
+        pytest.skip("only a server running as root switches the code to another uid")
+
+
+async def open_sandbox(mode: str, own: Interpreter) -> Sandbox:
+    """A one-warm-worker sandbox in `mode` (see _skip_unless_here), or a skip saying why
+    that mode is not here."""
+    _skip_unless_here(mode)
     chosen: Interpreter | None = own
     if mode == "rlimits-uid":
-        if not isolation.running_as_root():
-            pytest.skip("only a server running as root switches the code to another uid")
         chosen = shared_interpreter(own)
         if chosen is None:
             pytest.skip("no interpreter here that another uid can run")
@@ -88,12 +94,10 @@ def typescript_package() -> Path:
 
 async def open_node_sandbox(mode: str, setup: NodeSetup) -> Sandbox:
     """A one-warm-worker Node sandbox in `mode` (see open_sandbox), or a skip."""
-    if mode == "bubblewrap" and not isolation.bubblewrap_available():
-        pytest.skip("bubblewrap is not installed or cannot create namespaces here")
+    _skip_unless_here(mode)
     if mode == "rlimits-uid":
-        if not isolation.running_as_root():
-            pytest.skip("only a server running as root switches the code to another uid")
-        if not isolation.can_run_as(isolation.PROBE_UID, str(setup.path), ("-e", "0")):
+        probe = setup.launch().probe
+        if not isolation.can_run_as(isolation.PROBE_UID, str(setup.path), probe):
             pytest.skip("this node cannot be run by another uid")
     return Sandbox(setup, warm=1, bubblewrap=mode == "bubblewrap")
 
