@@ -36,6 +36,7 @@ from lsp_codegen.ranking import jsexamples
 from lsp_codegen.ranking.prose import (
     BULLET,
     PROSE_DOT,
+    WORDS,
     example_label,
     mask,
     segments,
@@ -55,8 +56,7 @@ _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*)(?::|$)")
 _OPERATOR = re.compile(
     r"==>|-->|==|=>|->|\u2192|\u21d2"
     r"|(?<![=<>!:+\-*/%&|^@~])=(?![=>])"
-    r"|\b(?:should\s+return|should\s+be|should\s+give|evaluates\s+to|returns|gives|equals|is)\b"
-    r"(?!\s+not\b)"
+    rf"|{WORDS}"
 )
 _PYTHON = frozenset({"python"})
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from lsp_codegen.ranking.prose import (
     BULLET,
     PROSE_DOT,
+    WORDS,
     example_label,
     mask,
     segments,
@@ -47,8 +48,7 @@ _HEADER = re.compile(
 _OPERATOR = re.compile(
     r"//\s*(?:=>|->|→|returns\b)|===|!==|(?<![=!<>])==(?!=)|=>|->|\u2192|\u21d2"
     r"|(?<![=!<>+\-*/%&|^])=(?![=>])"
-    r"|\b(?:should\s+return|should\s+be|should\s+give|evaluates\s+to|returns|gives|equals|is)\b"
-    r"(?!\s+not\b)"
+    rf"|{WORDS}"
 )
 _TAG = re.compile(r"^@(\w+)\s*")
 _ASSERT_LINE = re.compile(r"^(?:console\.assert|assert)\b\s*[.(]")

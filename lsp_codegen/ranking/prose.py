@@ -9,6 +9,11 @@ from collections.abc import Iterator
 
 BULLET = re.compile(r"^\s*(?:[-*•+]\s+|\d+[.)]\s+|[a-z][.)]\s+)?")
 SEPARATOR = re.compile(r"[,;]|\band\b")
+# The words that say what a call gives ("f(2) returns 4"), as a pattern; "is not" is not one.
+WORDS = (
+    r"\b(?:should\s+return|should\s+be|should\s+give|evaluates\s+to|returns|gives|equals|is)\b"
+    r"(?!\s+not\b)"
+)
 PROSE_DOT = re.compile(r"\.\s")  # "e.g. fib(2)": code has no ". " outside strings
 MASK = "\x00"
 _TRAILING = ".,;:!?)"
