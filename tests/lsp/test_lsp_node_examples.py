@@ -13,7 +13,12 @@ from pytest_lsp import LanguageClient
 from lsp_codegen.sandbox.node import NO_COMPILER, find_node
 from tests.lsp.helpers import code_action_params, invoked_code_actions, open_document
 
-pytestmark = pytest.mark.skipif(find_node(None)[0] is None, reason="Node is not installed here")
+NODE = find_node(None)[0]
+pytestmark = pytest.mark.skipif(NODE is None, reason="Node is not installed here")
+# Where Node strips TypeScript's types itself, there is always a way to run it.
+without_a_compiler = pytest.mark.skipif(
+    NODE is None or NODE.strips_types, reason="this Node strips TypeScript's types itself"
+)
 
 FUNCTION = """// Return the sum of the squares.
 // sumOfSquares([1, 2, 3]) === 14, sumOfSquares([]) // => 0, sumOfSquares([2]) === 5
@@ -40,10 +45,8 @@ async def test_a_failing_javascript_example_is_shown_in_the_title(client: Langua
     assert "✗ 0/1 example ·" in actions[1].title
 
 
+@without_a_compiler
 async def test_typescript_without_a_compiler_says_why(client: LanguageClient) -> None:
-    node, _ = find_node(None)
-    if node is None or node.strips_types:
-        pytest.skip("this Node strips TypeScript's types itself")
     source = "// Return one.\n// one() === 1\nfunction one(): number {\n}\n"
     actions = await invoked_code_actions(client, "file:///one.ts", source, 0, "typescript")
     assert actions[1].title.startswith("Candidate 1/1: examples not run · logp"), actions[1].title
@@ -80,12 +83,10 @@ async def test_run_selection_checks_a_javascript_functions_examples(
     assert result["isolation"]
 
 
+@without_a_compiler
 async def test_run_selection_of_typescript_without_a_compiler_is_a_clear_error(
     client: LanguageClient,
 ) -> None:
-    node, _ = find_node(None)
-    if node is None or node.strips_types:
-        pytest.skip("this Node strips TypeScript's types itself")
     source = FUNCTION.replace("(xs) {", "(xs: number[]) {")
     open_document(client, "file:///squares.ts", source, language="typescript")
     with pytest.raises(Exception, match=NO_COMPILER):
