@@ -19,7 +19,6 @@ from lsp_codegen.server.inline_cache import ShownSuggestions
 from lsp_codegen.server.jsonrpc.protocol import CodegenProtocol
 from lsp_codegen.server.model_host import ModelHost
 from lsp_codegen.server.pending import PendingGenerations
-from lsp_codegen.server.results import RecentResults
 from lsp_codegen.server.retention import RetentionService
 from lsp_codegen.server.sandbox_host import SandboxHost
 from lsp_codegen.server.supersede import LatestRequests
@@ -39,7 +38,6 @@ class CodegenServer(LanguageServer):
         self.documents = DocumentStore()
         self.tasks = BackgroundTasks()
         self.models = ModelHost(self, engine_factory)
-        self.results = RecentResults()
         self.comment_runs = CommentRuns(self.tasks)
         self.latest_requests = LatestRequests()
         self.shown = ShownSuggestions()

@@ -7,6 +7,7 @@ import asyncio
 import functools
 import logging
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 from lsprotocol import types
@@ -23,7 +24,7 @@ from lsp_codegen.server.comment_runs import CommentRun
 from lsp_codegen.server.errors import content_modified, invalid_params, request_failed
 from lsp_codegen.server.generation import run_generation
 from lsp_codegen.server.positions import to_position
-from lsp_codegen.server.results import Generated
+from lsp_codegen.server.results import Generated, Key
 from lsp_codegen.server.traces import current_trace
 from lsp_codegen.stages import StageLog
 from lsp_codegen.tracing.trace import RequestTrace
@@ -136,8 +137,9 @@ def _note_candidates(trace: RequestTrace, task: asyncio.Task[Generated | None]) 
 
 
 def _cached(ls: CodegenServer, document: Document, insertion: Insertion) -> Generated | None:
-    """The result kept for exactly this version and insertion point, noted in the trace."""
-    cached = ls.results.get(document.uri, document.version, insertion.offset)
+    """The candidates written for exactly this version and insertion point, noted in the
+    trace."""
+    cached = ls.comment_runs.finished(_key(document, insertion))
     if cached is not None:
         trace = current_trace()
         trace.generation = StageLog()
@@ -150,16 +152,17 @@ def _insertion(document: Document, prompt: CommentPrompt) -> Insertion:
     return insertion_for_comment(document.text, prompt, document.language_id, document.line_index)
 
 
+def _key(document: Document, insertion: Insertion) -> Key:
+    return (document.uri, document.version, insertion.offset)
+
+
 def _start(ls: CodegenServer, document: Document, insertion: Insertion) -> CommentRun:
     """The generation for `insertion` in `document`: the one running, else a new one."""
 
-    async def generate(stages: StageLog) -> Generated | None:
-        generated = await run_generation(ls, document, insertion, thorough=True, stages=stages)
-        if generated is not None:
-            ls.results.put(generated)
-        return generated
+    def generate(stages: StageLog) -> Coroutine[Any, Any, Generated | None]:
+        return run_generation(ls, document, insertion, thorough=True, stages=stages)
 
-    return ls.comment_runs.start((document.uri, document.version, insertion.offset), generate)
+    return ls.comment_runs.start(_key(document, insertion), generate)
 
 
 async def comment_edit(ls: CodegenServer, data: Any) -> types.WorkspaceEdit:
@@ -169,47 +172,51 @@ async def comment_edit(ls: CodegenServer, data: Any) -> types.WorkspaceEdit:
     gets code for the prompt as it is now. A specific candidate belongs to the
     version it was shown for, so a changed document refuses it.
     """
-    uri, line, candidate = _parse_data(data)
-    document = ls.document(uri)
-    if candidate is not None and document.version != data.get("version"):
-        raise content_modified("the document changed since these candidates; ask again")
-    prompt = prompt_at(document, line)
-    if prompt is None:
-        raise content_modified(f"line {line + 1} of {uri} no longer holds a comment prompt")
-    generated = await comment_candidates(ls, document, prompt)
-    if generated is None:
-        raise content_modified("the document changed while code was generated; try again")
-    return _edit(ls, generated, candidate)
+    uri, line, candidate, version = _parse_data(data)
+    if candidate is not None and version is None:
+        raise invalid_params("a candidate's data names the document version it belongs to")
+    pinned = version if candidate is not None else None
+    return _edit(ls, await _candidates_at(ls, uri, line, pinned), candidate)
 
 
 async def listed_candidates(ls: CodegenServer, data: Any) -> list[types.CodeAction]:
     """Every candidate for the comment prompt named by `data` ({uri, line, version?}), as
     the actions a second Ctrl+. lists, waiting for them to be written if need be."""
-    uri, line, _ = _parse_data(data)
+    uri, line, _, version = _parse_data(data)
+    return candidate_actions(ls, await _candidates_at(ls, uri, line, version), line)
+
+
+async def _candidates_at(ls: CodegenServer, uri: str, line: int, version: int | None) -> Generated:
+    """The candidates for the comment prompt on `line` (of `version` unless None);
+    ContentModified when the document no longer fits."""
     document = ls.document(uri)
-    version = data.get("version")
-    if isinstance(version, int) and document.version != version:
-        raise content_modified("the document changed since; ask again")
+    if version is not None and document.version != version:
+        raise content_modified("the document changed since these candidates; ask again")
     prompt = prompt_at(document, line)
     if prompt is None:
-        raise invalid_params(f"line {line + 1} of {uri} holds no comment prompt")
+        raise content_modified(
+            f"line {line + 1} of {uri} holds no comment prompt (no longer, or never did)"
+        )
     generated = await comment_candidates(ls, document, prompt)
     if generated is None:
         raise content_modified("the document changed while code was generated; try again")
-    return candidate_actions(ls, generated, line)
+    return generated
 
 
-def _parse_data(data: Any) -> tuple[str, int, int | None]:
+def _parse_data(data: Any) -> tuple[str, int, int | None, int | None]:
+    """(uri, line, candidate, version) of an action's or a command's `data`."""
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("uri"), str)
         or not isinstance(data.get("line"), int)
         or not isinstance(data.get("candidate", 0), int)
+        or not isinstance(data.get("version", 0), int)
     ):
         raise invalid_params(
-            "code action data must be {uri: string, line: integer, candidate?: integer}"
+            "code action data must be {uri: string, line: integer, version?: integer,"
+            " candidate?: integer}"
         )
-    return data["uri"], data["line"], data.get("candidate")
+    return data["uri"], data["line"], data.get("candidate"), data.get("version")
 
 
 def _edit(ls: CodegenServer, generated: Generated, index: int | None) -> types.WorkspaceEdit:
