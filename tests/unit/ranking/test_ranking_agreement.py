@@ -4,12 +4,12 @@ outranks likelihood; printers and None-returners get no credit and are marked.""
 from __future__ import annotations
 
 from lsp_codegen.context.types import Insertion, Mode
-from lsp_codegen.ranking.score import Candidate, rank_all, with_agreement
+from lsp_codegen.ranking.score import Candidate, Ranking, rank_all, with_agreement
 
 BODY = Insertion(0, Mode.BLOCK, "    ", "def sum_squares(xs: list[int]) -> int:\n", "\n", "python")
 
 
-def ranking():  # type: ignore[no-untyped-def]
+def ranking() -> Ranking:
     candidates = [
         Candidate(0, "    return sum(xs) ** 2", (-0.1,) * 4, "eos"),  # the likeliest, alone
         Candidate(1, "    return sum(x * x for x in xs)", (-0.6,) * 4, "eos"),

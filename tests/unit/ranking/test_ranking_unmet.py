@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lsp_codegen.context.types import Insertion, Mode
-from lsp_codegen.ranking.score import Candidate, rank_with_runs
+from lsp_codegen.ranking.score import Candidate, RankedCandidate, rank_with_runs
 from lsp_codegen.ranking.unmet import inserted_text, unmet_examples, unmet_title
 from lsp_codegen.sandbox.types import Check, CheckResult, RunResult, Verdict
 
@@ -34,7 +34,9 @@ def failing_run(*messages: str) -> RunResult:
     return RunResult(verdict, results)
 
 
-def ranked(text: str, run: RunResult | None, insertion: Insertion = AFTER_DEF):  # type: ignore[no-untyped-def]
+def ranked(
+    text: str, run: RunResult | None, insertion: Insertion = AFTER_DEF
+) -> list[RankedCandidate]:
     ranking = rank_with_runs(
         [Candidate(0, text, (-0.2,) * 3, "eos")], insertion, {0: run} if run else {}
     )
