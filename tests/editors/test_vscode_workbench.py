@@ -135,6 +135,7 @@ class Workbench:
     url: str
     workspace: Path
     settings: Path
+    logs: Path  # VS Code's logs; the extension's output channel is */exthost*/*/lsp-codegen.log
 
 
 @contextlib.contextmanager
@@ -169,7 +170,7 @@ def workbench(vsix: Path, root: Path, settings: dict[str, Any]) -> Iterator[Work
         try:
             url = f"http://127.0.0.1:{port}/"
             _wait_http(url, process, log_path)
-            yield Workbench(url, workspace, user_settings)
+            yield Workbench(url, workspace, user_settings, user / "logs")
         finally:
             _kill_tree(process.pid)
 
@@ -201,6 +202,9 @@ def drive(bench: Workbench, shots: Path, scenario: str, timeout: float) -> dict[
         pytest.fail(f"a step failed (screenshots: {shots}):\n{output}", pytrace=False)
     results = [line for line in output.splitlines() if line.startswith("RESULT ")]
     assert results, output
+    # A request the server answered with an error is a bug (a cancelled one is not logged).
+    failed = [line for line in _extension_log(bench) if re.search(r"Request \S+ failed", line)]
+    assert not failed, "\n".join(failed)
     return dict(json.loads(results[-1].removeprefix("RESULT ")))
 
 
@@ -237,6 +241,8 @@ def test_workbench_on_llamacpp(vsix: Path, tmp_path: Path, shots: Path) -> None:
     assert any(title.startswith("Generate code from comment") for title in results["menu"])
     # The first Ctrl+. answers before the candidates exist, with a way to wait for them.
     assert "Show all candidates…" in results.get("firstMenu", []), results.get("firstMenu")
+    # Picked, it opens the quick pick at once, busy while the candidates are written.
+    assert results["showAllPlaceholder"] == "writing and checking the candidates…", results
     ast.parse(generated)
     assert generated.startswith(PROMPT_PY) and len(generated) > len(PROMPT_PY), generated
     # numCandidates 2, set in the Settings UI, reached the server: "Candidate k/N", N <= 2.
@@ -264,6 +270,15 @@ def test_workbench_broken_server_path(vsix: Path, tmp_path: Path, shots: Path) -
     assert "does not exist or is not executable" in error["message"], error
     assert error["buttons"] == ["Show Output", "Open Settings"], error
     assert results["settingsOpened"], results
+
+
+def _extension_log(bench: Workbench) -> list[str]:
+    """The lines of the extension's output channel (the server's stderr and the client's errors)."""
+    return [
+        line
+        for log in bench.logs.glob("*/exthost*/*/lsp-codegen.log")
+        for line in log.read_text().splitlines()
+    ]
 
 
 def _summary(samples: list[int | None]) -> str:

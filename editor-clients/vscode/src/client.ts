@@ -128,7 +128,9 @@ function statusMiddleware(status: StatusItem, ring: CandidateRing, notes: EmptyA
       const actions = await next(document, range, context, token);
       return context.triggerKind === vscode.CodeActionTriggerKind.Invoke ? withShowAll(actions) : actions;
     },
-    resolveCodeAction: (item, token, next) => status.around(async () => next(item, token)),
+    // "Show all candidates…" is the extension's own entry: the server has nothing to resolve.
+    resolveCodeAction: (item, token, next) =>
+      item.title === SHOW_ALL_TITLE ? item : status.around(async () => next(item, token)),
   };
 }
 
