@@ -1,7 +1,8 @@
 """Evidence without examples: every candidate run on the same inputs, derived from the
 function (its type hints and defaults, how the file calls it), in one sandbox job, and
 grouped by identical behaviour — exceptions and argument changes count. Candidates that
-print instead of returning, or return None on every input, are marked."""
+print instead of returning, or return None on every input without changing an argument
+(`xs.sort()` does something), are marked."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class Behaviour:
 
     signature: str | None  # the same string for the same behaviour; None: it did not load
     printed: bool = False
-    returns_none: bool = False  # returned None on every input it returned on
+    returns_none: bool = False  # returned None, changing no argument, wherever it returned
 
 
 @dataclass(frozen=True)

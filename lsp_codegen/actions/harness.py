@@ -230,6 +230,15 @@ def _signature(outcome: list[Any]) -> str:
     return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
+def _untouched(text: str, namespace: dict[str, Any], after: list[Any]) -> bool:
+    """Whether a call left its arguments as freshly built ones (one that returns None but
+    changes them in place, `xs.sort()`, does something)."""
+    try:
+        return _equal(list(_arguments(text, namespace)), after)
+    except BaseException:
+        return False
+
+
 def _behaviour(job: dict[str, Any], index: int, source: str) -> dict[str, Any]:
     try:
         function, namespace = _load(source, "candidate" + str(index), job["name"])
@@ -251,7 +260,7 @@ def _behaviour(job: dict[str, Any], index: int, source: str) -> dict[str, Any]:
             break
         if outcome[0] == "ok":
             returned += 1
-            nones += outcome[1] is None
+            nones += outcome[1] is None and _untouched(text, namespace, outcome[2])
     return {
         "signature": hashlib.sha1("|".join(signatures).encode()).hexdigest()[:16],
         "printed": output.wrote,

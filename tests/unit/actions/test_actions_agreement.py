@@ -33,6 +33,19 @@ async def test_candidates_that_do_the_same_agree(sandbox: Sandbox) -> None:
     assert not found.behaviours[4].returns_none  # it raised; it never returned None
 
 
+async def test_a_function_that_works_in_place_is_not_marked_as_doing_nothing(
+    sandbox: Sandbox,
+) -> None:
+    prefix = "# sort xs in place\ndef sort_in_place(xs: list[int]) -> None:\n"
+    in_place = Insertion(0, Mode.BLOCK, "    ", prefix, "\n", "python")
+    candidates = [(0, "    xs.sort()"), (1, "    xs[:] = sorted(xs)"), (2, "    sorted(xs)")]
+    found = await agreement(sandbox, in_place, candidates)
+    assert found is not None
+    assert found.behaviours[0].signature == found.behaviours[1].signature
+    assert not found.behaviours[0].returns_none and not found.behaviours[1].returns_none
+    assert found.behaviours[2].returns_none  # None, and xs as it was: it does nothing
+
+
 async def test_a_candidate_that_does_not_load_agrees_with_none(sandbox: Sandbox) -> None:
     # Top-level calls are left out of the module, but an assignment runs when it loads.
     candidates = [(0, "    return len(xs)"), (1, "    return len(xs)\nLIMIT = undefined_name")]
