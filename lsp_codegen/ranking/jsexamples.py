@@ -249,12 +249,12 @@ def _calls(node: Node, function_name: str | None) -> bool:
             continue
         if function_name is None:
             return True
-        callee = child.child_by_field_name("function") or child.child_by_field_name("constructor")
+        callee = _callee(child)
         if callee is None:
             continue
         if callee.type == "member_expression":
             callee = callee.child_by_field_name("property") or callee
-        if callee.text is not None and callee.text.decode() == function_name:
+        if _text(callee) == function_name:
             return True
     return False
 
@@ -280,13 +280,16 @@ def _value_like(node: Node) -> bool:
 def _callee_ids(node: Node) -> Iterator[tuple[int, int]]:
     for child in _walk(node):
         if child.type in ("call_expression", "new_expression"):
-            callee = child.child_by_field_name("function") or child.child_by_field_name(
-                "constructor"
-            )
+            callee = _callee(child)
             while callee is not None and callee.type == "member_expression":
                 callee = callee.child_by_field_name("object")
             if callee is not None:
                 yield callee.start_byte, callee.end_byte
+
+
+def _callee(call: Node) -> Node | None:
+    """What a call (`f(x)`) or `new` expression (`new X()`) calls."""
+    return call.child_by_field_name("function") or call.child_by_field_name("constructor")
 
 
 def _walk(node: Node) -> Iterator[Node]:
