@@ -80,7 +80,7 @@ _NOT_VALUES = frozenset(
         "shorthand_property_identifier",
     }
 )
-JS_QUOTES = "'\"`"
+_QUOTES = "'\"`"  # JavaScript's strings have no prefixes (Python's r"", b"")
 
 
 def function_name_from_header(line: str) -> str | None:
@@ -123,16 +123,11 @@ def _line_checks(line: str, language: str, function_name: str | None) -> Iterato
     ):
         return
     # "f(x); // => y": that `;` ends the call, it does not separate two examples.
-    masked = re.sub(r";(?=\s*//)", " ", _mask_code(line))
+    masked = re.sub(r";(?=\s*//)", " ", mask(line, _QUOTES, frozenset()))
     for start, end in segments(masked):
         check = _prose_check(line, masked, start, end, language, function_name)
         if check is not None:
             yield check
-
-
-def _mask_code(line: str) -> str:
-    """The line masked, with `//` comment markers kept visible (they are operators here)."""
-    return mask(line, JS_QUOTES, frozenset())
 
 
 def _prose_check(
