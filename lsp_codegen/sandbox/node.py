@@ -99,9 +99,9 @@ def is_typescript(language: str) -> bool:
     return language.lower() in _TYPESCRIPT
 
 
-def find_node(setting: str | None) -> tuple[NodeRuntime | None, str | None]:
+def find_node(setting: str | None) -> tuple[NodeRuntime | None, str]:
     """The node for candidate runs: `setting` (a path or a name on PATH), else `node` on
-    PATH; the second item says what is wrong (None when nothing is). Blocking, cached."""
+    PATH; the second item says what is wrong ("" when nothing is). Blocking, cached."""
     wanted = os.path.expanduser(setting) if setting else "node"
     source = "setting" if setting else "PATH"
     found = wanted if os.sep in wanted else shutil.which(wanted)
@@ -110,7 +110,7 @@ def find_node(setting: str | None) -> tuple[NodeRuntime | None, str | None]:
     runtime, problem = verify(Path(found), source)
     if runtime is None:
         return None, f"node {found} {problem}: JavaScript and TypeScript examples do not run"
-    return runtime, None
+    return runtime, ""
 
 
 @functools.cache
@@ -168,7 +168,7 @@ def node_setup(
     `language`'s candidates in `workspace_root`, or None and why not. Blocking."""
     runtime, problem = find_node(setting or None)
     if runtime is None:
-        return None, problem or "no node"
+        return None, problem
     return setup_for(language, runtime, workspace_root)
 
 
