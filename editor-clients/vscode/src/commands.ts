@@ -6,6 +6,7 @@ import {
   CodeActionResolveRequest,
   CodeActionTriggerKind,
   Command,
+  ExecuteCommandParams,
   ExecuteCommandRequest,
 } from 'vscode-languageclient/node';
 import { candidateActions, CandidateAction, pickLabel } from './candidates';
@@ -89,7 +90,9 @@ async function functionAction(session: Session, which: FunctionAction): Promise<
 /**
  * Every candidate for the comment prompt at the cursor, in a quick pick that opens at
  * once and fills in when the server has written and checked them (its progress shows
- * meanwhile); picking one applies it.
+ * meanwhile); picking one applies it. The command returns once the quick pick shows: run
+ * from the Ctrl+. menu, VS Code asks for code actions again when it returns, and that
+ * request replaces a Ctrl+. pressed up to 500 ms before ("No code actions available").
  */
 async function showCandidates(session: Session): Promise<void> {
   const editor = vscode.window.activeTextEditor;
@@ -101,35 +104,35 @@ async function showCandidates(session: Session): Promise<void> {
   pick.placeholder = 'writing and checking the candidates…';
   pick.busy = true;
   pick.show();
+  const uri = session.client.code2ProtocolConverter.asUri(editor.document.uri);
+  void fillAndPick(session, pick, commentCandidatesParams(uri, editor.selection.active.line));
+}
+
+/** Fill `pick` with the candidates once written; apply the one picked. Never rejects. */
+async function fillAndPick(session: Session, pick: vscode.QuickPick<PickItem>, params: ExecuteCommandParams): Promise<void> {
   const cancel = new vscode.CancellationTokenSource();
   pick.onDidHide(() => cancel.cancel());
-  const uri = session.client.code2ProtocolConverter.asUri(editor.document.uri);
   try {
     const listed: unknown = await session.status.around(() =>
-      session.client.sendRequest(
-        ExecuteCommandRequest.type,
-        commentCandidatesParams(uri, editor.selection.active.line),
-        cancel.token,
-      ),
+      session.client.sendRequest(ExecuteCommandRequest.type, params, cancel.token),
     );
     const candidates = candidateActions(Array.isArray(listed) ? (listed as CodeAction[]) : []);
     pick.items = await Promise.all(candidates.map((candidate) => pickItem(session, candidate)));
     pick.placeholder = candidates.length ? 'pick one to insert it' : 'the model wrote no usable candidate';
     pick.busy = false;
+    const picked = await new Promise<PickItem | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+    });
+    pick.dispose();
+    if (picked !== undefined) {
+      await applyAction(session, picked.action);
+    }
   } catch (error) {
     pick.dispose();
     if (!cancel.token.isCancellationRequested) {
       void vscode.window.showInformationMessage(`lsp-codegen: ${errorMessage(error)}`);
     }
-    return;
-  }
-  const picked = await new Promise<PickItem | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
-    pick.onDidHide(() => resolve(undefined));
-  });
-  pick.dispose();
-  if (picked !== undefined) {
-    await applyAction(session, picked.action);
   }
 }
 
