@@ -139,6 +139,18 @@ async def comment_candidates(client: LanguageClient, uri: str, line: int) -> lis
     return listed
 
 
+async def resolved_change(
+    client: LanguageClient, action: types.CodeAction | types.Command
+) -> types.TextDocumentEdit:
+    """Resolve a code action and return the one document edit it must carry."""
+    assert isinstance(action, types.CodeAction), action
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.edit is not None and resolved.edit.document_changes
+    change = resolved.edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    return change
+
+
 def apply_text_edit(text: str, edit: types.TextEdit) -> str:
     """Apply one UTF-16 TextEdit to `text` (the client's side of an edit)."""
     from lsp_codegen.context.positions import offset_at

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest_lsp
-from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.helpers import (
     SERVER,
     init_params,
     invoked_code_actions,
+    resolved_change,
     tiny_options,
 )
 
@@ -36,10 +36,7 @@ async def test_distinct_candidates_are_listed_best_first(two_answers: LanguageCl
     assert all("/1 example · logp" in a.title for a in candidates)
     # Passing the example outranks likelihood: every ✓ comes before every ✗.
     assert verdicts == sorted(verdicts, reverse=True)
-    best = await two_answers.code_action_resolve_async(candidates[0])
-    assert best.edit is not None and best.edit.document_changes
-    change = best.edit.document_changes[0]
-    assert isinstance(change, types.TextDocumentEdit)
+    change = await resolved_change(two_answers, candidates[0])
     first_line = change.edits[0].new_text.splitlines()[0]
     assert first_line == ("    return 1" if verdicts[0] else "    return 2")
 

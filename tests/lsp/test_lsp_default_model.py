@@ -9,7 +9,6 @@ import ast
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.engines.helpers import SOURCE
@@ -19,6 +18,7 @@ from tests.lsp.helpers import (
     code_action_params,
     init_params,
     open_document,
+    resolved_change,
     wait_ready,
 )
 
@@ -42,10 +42,7 @@ async def test_default_model_inserts_code_that_parses(gemma: LanguageClient) -> 
         code_action_params("file:///squares.py", 0)
     )
     assert actions
-    resolved = await gemma.code_action_resolve_async(actions[0])
-    assert resolved.edit is not None and resolved.edit.document_changes
-    change = resolved.edit.document_changes[0]
-    assert isinstance(change, types.TextDocumentEdit)
+    change = await resolved_change(gemma, actions[0])
     (edit,) = change.edits
     assert edit.range.start.line == 2
     assert "return" in edit.new_text

@@ -17,6 +17,7 @@ from tests.lsp.helpers import (
     inline_params,
     invoked_code_actions,
     open_document,
+    resolved_change,
     wait_ready,
     wait_until,
 )
@@ -81,10 +82,7 @@ async def test_code_action_resolves_to_a_versioned_edit_under_the_comment(
     action = actions[0]
     assert isinstance(action, types.CodeAction) and action.title == "Generate code from comment"
     assert action.edit is None  # computed only on resolve
-    resolved = await client.code_action_resolve_async(action)
-    assert resolved.edit is not None and resolved.edit.document_changes
-    change = resolved.edit.document_changes[0]
-    assert isinstance(change, types.TextDocumentEdit)
+    change = await resolved_change(client, action)
     assert change.text_document.uri == URI and change.text_document.version == 1
     (edit,) = change.edits
     # The body goes on the line after `def fib(n):`, nothing is replaced.

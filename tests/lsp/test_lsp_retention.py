@@ -18,6 +18,7 @@ from tests.lsp.helpers import (
     execute,
     inline_params,
     open_document,
+    resolved_change,
     stats_command,
     wait_until,
 )
@@ -146,10 +147,7 @@ async def test_an_applied_code_action_is_followed_as_a_code_action(
     assert actions
     action = actions[0]
     assert isinstance(action, types.CodeAction)
-    resolved = await stats_client.code_action_resolve_async(action)
-    assert resolved.edit is not None and resolved.edit.document_changes
-    change = resolved.edit.document_changes[0]
-    assert isinstance(change, types.TextDocumentEdit)
+    change = await resolved_change(stats_client, action)
     (edit,) = change.edits
     assert isinstance(edit, types.TextEdit)
     editor.edit(edit)  # the client applies the resolved edit
