@@ -229,9 +229,7 @@ def test_workbench_on_llamacpp(vsix: Path, tmp_path: Path, shots: Path) -> None:
     typed = (bench.workspace / "typing.py").read_text()
     generated = (bench.workspace / "prompt.py").read_text()
     print(f"keystroke → ghost text (llamacpp): {_summary(results['ghostMs'])}")
-    misses = results["ctrlDotMs"].count(None)
     print(f"Ctrl+. → menu over 10 presses: {_summary(results['ctrlDotMs'])}")
-    print(f"Ctrl+. answered 'No code actions available' {misses} times of 10" if misses else "")
     print(f"candidates in the menu {results['candidatesAfterMs']} ms after the first Ctrl+.")
     states = " → ".join(results["statusStates"])
     assert "loading" in states and results["generatingSeen"], results["statusLog"]

@@ -273,21 +273,21 @@ const menuTitles = () => page.$$eval(`${MENU} .action-widget-action-bar, ${MENU}
 /** Ctrl+. ten times on the comment prompt: key → menu visible. */
 async function codeActionLatency() {
   await openFile('prompt.py');
+  await goTo(1, 5);
+  // As a user who has put the cursor there: VS Code asks for code actions by itself 250 ms
+  // after the cursor moves, and when Ctrl+. came first, that request replaces Ctrl+.'s 500 ms
+  // later; Ctrl+.'s, if still unanswered, then ends as "No code actions available" (VS Code
+  // 1.100's codeActionModel.ts: a cancelled request counts as an empty answer).
+  await page.waitForTimeout(1000);
   results.firstCtrlDot = Date.now();
   const samples = [];
   const nothing = `${NO_ACTIONS}:has-text("No code actions available")`;
   for (let i = 0; i < 10; i += 1) {
-    await goTo(1, 5);
     const start = Date.now();
     await page.keyboard.press('Control+Period');
     const seen = await until('the code-action menu', async () => (await visible(MENU) ? 'menu' : await visible(nothing) ? 'nothing' : null), 30000);
     if (seen === 'nothing') {
-      // VS Code got no action although the light bulb shows one (and the server traced no
-      // new request): a miss, with its screenshot, not timed.
-      samples.push(null);
-      await snap(`-press-${i + 1}-no-actions`);
-      log(`press ${i + 1}: "No code actions available"; lsp-codegen: Why this suggestion? says:\n${await why('prompt.py')}`);
-      continue;
+      throw new Error(`press ${i + 1}: "No code actions available"; lsp-codegen: Why this suggestion? says:\n${await why('prompt.py')}`);
     }
     samples.push(Date.now() - start);
     if (i === 0) {
@@ -301,6 +301,9 @@ async function codeActionLatency() {
       await snap('-show-all');
       await page.keyboard.press('Escape');
       await title.waitFor({ state: 'hidden', timeout: 5000 });
+      // Picking a menu entry makes VS Code ask for code actions again, and that request
+      // replaces a Ctrl+. pressed up to 500 ms before: a user looks before pressing again.
+      await page.waitForTimeout(1000);
       continue;
     }
     await page.keyboard.press('Escape');
@@ -308,10 +311,6 @@ async function codeActionLatency() {
   }
   log(`Ctrl+. → menu (ms): ${samples.join(', ')}; first menu: ${JSON.stringify(results.firstMenu)}`);
   results.ctrlDotMs = samples;
-  // Intermittent (0–2 of 10 on a busy CPU, while the candidates are written): reported, and
-  // tolerated up to 3 until it is understood; more means Ctrl+. is broken.
-  const misses = samples.filter((s) => s === null).length;
-  if (misses > 3) throw new Error(`Ctrl+. showed no menu ${misses} times of 10`);
 }
 
 /** Ctrl+. until the menu lists the candidates with their evidence (generated meanwhile). */
