@@ -208,11 +208,6 @@ async function why(file) {
   return text;
 }
 
-function percentile(values, p) {
-  const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
-}
-
 /** "Trigger Inline Suggestion" (Alt+\\) in the first empty body asks for every candidate;
  * Alt+] and Alt+[ cycle them; Tab accepts; the saved file has it. */
 async function acceptAndCycle() {
@@ -417,12 +412,10 @@ try {
     await step('loading-ready', modelReady);
     const samples = await step('keystroke-ghost', ghostLatency);
     results.ghostMs = samples;
-    log(`keystroke → ghost text p50: ${percentile(samples, 50)} ms over ${samples.filter((s) => s !== null).length}/${samples.length}`);
     if (config.scenario === 'full') {
       await step('ghost-cycle-tab', acceptAndCycle);
       await step('settings-ui', changeSetting);
       await step('ctrl-dot-latency', codeActionLatency);
-      log(`Ctrl+. → menu p50 ${percentile(results.ctrlDotMs, 50)} ms, p95 ${percentile(results.ctrlDotMs, 95)} ms`);
       await step('code-action-menu', menuWithCandidates);
       await step('show-candidates', showCandidates);
       await step('generate-from-comment', generateFromComment);
