@@ -13,6 +13,7 @@ import contextlib
 import math
 import os
 import resource
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lsp_codegen.sandbox.types import Limits
@@ -26,26 +27,42 @@ def find_in_namespace(outer: int, inner: int) -> int | None:
     """The host pid of the process that is `inner` inside the pid namespace that `outer`
     (bubblewrap) made, searched among `outer`'s descendants; None if there is none. Blocking.
     """
-    children: dict[int, list[int]] = {}
-    inner_pids: dict[int, str] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        fields = _status(int(entry.name))
-        if fields is None:
-            continue
-        with contextlib.suppress(ValueError):
-            children.setdefault(int(fields.get("PPid", "0")), []).append(int(entry.name))
-        namespaced = fields.get("NSpid", "").split()
-        if namespaced:
-            inner_pids[int(entry.name)] = namespaced[-1]
-    todo = list(children.get(outer, []))
+    for pid in _descendants(outer):
+        namespaced = (_status(pid) or {}).get("NSpid", "").split()
+        if namespaced and namespaced[-1] == str(inner):
+            return pid
+    return None
+
+
+def _descendants(outer: int) -> Iterator[int]:
+    """`outer`'s descendants, from the kernel's lists of each task's children (a few
+    reads) where it keeps them, else from every process's parent (all of /proc)."""
+    lists = Path(f"/proc/{outer}/task/{outer}/children").exists()
+    children = _children if lists else _every_parent()
+    todo = children(outer)
     while todo:
         pid = todo.pop()
-        if inner_pids.get(pid) == str(inner):
-            return pid
-        todo += children.get(pid, [])
-    return None
+        yield pid
+        todo += children(pid)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.scandir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                found += map(int, Path(task.path, "children").read_text().split())
+    return found
+
+
+def _every_parent() -> Callable[[int], list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        fields = _status(int(entry.name)) if entry.name.isdigit() else None
+        with contextlib.suppress(ValueError):
+            if fields is not None:
+                children.setdefault(int(fields.get("PPid", "0")), []).append(int(entry.name))
+    return lambda pid: list(children.get(pid, []))
 
 
 def apply_to(pid: int, limits: Limits) -> str | None:

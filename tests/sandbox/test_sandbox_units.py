@@ -6,12 +6,13 @@ import os
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lsp_codegen.sandbox import Check, Limits, Verdict, isolation, measure_startup
+from lsp_codegen.sandbox import Check, Limits, Verdict, isolation, measure_startup, rlimits
 from lsp_codegen.sandbox.outcome import Ending, Events, build_result, exit_signal, run_failure
 from lsp_codegen.sandbox.pool import UidPool
 from lsp_codegen.sandbox.process import WORKDIR_PREFIX, remove_stale_workdirs, remove_tree
@@ -163,3 +164,24 @@ def test_stale_workdirs_of_dead_servers_are_removed(tmp_path: Path) -> None:
         for path in (stale, mine):
             if path.exists():
                 remove_tree(path)
+
+
+@pytest.mark.parametrize("lists", [True, False], ids=["children-lists", "every-parent"])
+def test_a_process_is_found_among_the_descendants(
+    lists: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a pid namespace a process's inner pid is its host pid: the search finds a
+    grandchild, through the kernel's children lists or, without them, every parent."""
+    shell = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
+    try:
+        deadline = time.monotonic() + 5
+        while not (sleeps := rlimits._children(shell.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(sleeps) == 1
+        if not lists:
+            monkeypatch.setattr(rlimits, "_children", rlimits._every_parent())
+        assert rlimits.find_in_namespace(os.getpid(), sleeps[0]) == sleeps[0]
+        assert rlimits.find_in_namespace(shell.pid, shell.pid) is None  # not a descendant
+    finally:
+        shell.kill()
+        shell.wait()
