@@ -257,6 +257,9 @@ class Settings:
     quantize: Quantize = _setting("none", "quantize", _choice("none", "int8"))
     max_new_tokens: int = _setting(128, "maxNewTokens", _integer(1, 4096))
     temperature: float = _setting(0.8, "temperature", _number(0, 2))
+    # Sampled candidates spread over temperature × (1 ± this), lowest first: more
+    # distinct candidates than one temperature for all (engine/schedule.py).
+    temperature_spread: float = _setting(0.0, "temperatureSpread", _number(0, 1))
     top_p: float = _setting(0.95, "topP", _number(0, 1, low_open=True))
     num_candidates: int = _setting(4, "numCandidates", _integer(1, 16))
     context_tokens: int = _setting(1024, "contextTokens", _integer(64, 131072))

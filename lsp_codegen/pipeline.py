@@ -151,6 +151,7 @@ def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:
         num_candidates=settings.num_candidates,
         max_new_tokens=settings.max_new_tokens,
         temperature=settings.temperature,
+        temperature_spread=settings.temperature_spread,
         top_p=settings.top_p,
         max_time_s=settings.max_time_ms / 1000,
         stop=prompt.stop,

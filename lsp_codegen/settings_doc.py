@@ -53,6 +53,12 @@ MEANINGS: Mapping[str, str] = {
     "temperature": (
         "sampling temperature of candidates 2…N; candidate 1 is always greedy (0: all greedy)"
     ),
+    "temperatureSpread": (
+        "candidates 2…N sample at temperatures spread evenly from temperature × (1 − spread) "
+        "to temperature × (1 + spread), lowest first, at most 2; their mean stays "
+        "`temperature`. `0`: all at `temperature`; the remote engine's "
+        "batched request (`remote.batchedN`) samples all at `temperature`"
+    ),
     "topP": "nucleus sampling mass of the sampled candidates",
     "numCandidates": "candidates per request; they share one read of the prompt",
     "contextTokens": "the prompt's budget, in the model's own tokens",

@@ -39,6 +39,7 @@ async def complete(
         num_candidates=num_candidates or settings.num_candidates,
         max_new_tokens=max_new_tokens or settings.max_new_tokens,
         temperature=settings.temperature,
+        temperature_spread=settings.temperature_spread,
         top_p=settings.top_p,
         max_time_s=max(settings.max_time_ms / 1000, max_seconds or 0),
         stop_rule=stop_rule,

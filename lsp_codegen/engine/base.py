@@ -23,6 +23,9 @@ class GenerationRequest:
     num_candidates: int = 4
     max_new_tokens: int = 128
     temperature: float = 0.8
+    # Sampled candidates spread over temperature × (1 ± spread), lowest first
+    # (engine/schedule.py); 0: all at `temperature`.
+    temperature_spread: float = 0.0
     top_p: float = 0.95
     max_time_s: float = 30.0
     stop: tuple[str, ...] = ()

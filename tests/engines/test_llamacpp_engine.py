@@ -44,6 +44,27 @@ async def test_several_candidates_first_greedy(llama: LlamaCppEngine) -> None:
     assert text_of(again[0]) == text_of(updates[0])
 
 
+async def test_each_candidate_samples_at_its_temperature_of_the_schedule(
+    llama: LlamaCppEngine,
+) -> None:
+    # Spread 1 puts candidate 1 at temperature 0 (a second greedy decode: candidate 0's
+    # text) and candidate 2 at 1.6, which leaves the greedy text within a few tokens.
+    hot = set()
+    for seed in (1, 2, 3):
+        request = GenerationRequest(
+            ENDLESS,
+            num_candidates=3,
+            max_new_tokens=12,
+            temperature=0.8,
+            temperature_spread=1.0,
+            seed=seed,
+        )
+        texts = {i: text_of(c) for i, c in (await collect(llama, request)).items()}
+        assert texts[1] == texts[0]
+        hot.add(texts[2] != texts[0])
+    assert True in hot
+
+
 async def test_stop_strings_and_rule(llama: LlamaCppEngine) -> None:
     request = GenerationRequest(ENDLESS, num_candidates=1, max_new_tokens=64, stop=(" 15",))
     updates = (await collect(llama, request))[0]

@@ -15,6 +15,7 @@ export const SERVER_SETTINGS = [
   'quantize',
   'maxNewTokens',
   'temperature',
+  'temperatureSpread',
   'topP',
   'numCandidates',
   'contextTokens',

@@ -3,7 +3,7 @@
 Runs on the engine's worker thread. The prompt is read once (only the part no
 sequence holds yet, see `sequences`); the candidates then advance one batch per
 step, each with its own sampling, log-probabilities, stops and text. Candidate 0 is
-greedy, the others sampled.
+greedy, the others sampled, each at its own temperature (engine/schedule.py).
 
 Candidates that have written the same tokens so far are one group on one sequence:
 their next-token logits are the same, so the batch holds one row per group, not per
@@ -40,6 +40,7 @@ from lsp_codegen.engine.healing import (
 )
 from lsp_codegen.engine.llamacpp.sampling import choose, log_normalizers
 from lsp_codegen.engine.llamacpp.sequences import SequenceCache
+from lsp_codegen.engine.schedule import candidate_temperatures
 from lsp_codegen.engine.stops import stop_index
 from lsp_codegen.engine.threaded import Emit
 
@@ -109,11 +110,12 @@ def run_candidates(
     logits = setup.sequences.read_prompt(healed.ids)[np.newaxis]
     groups = [_Group(0, [_Row(i, _Text(hidden=len(healed.removed))) for i in range(n)])]
     rng = np.random.default_rng(request.seed)
+    temperatures = candidate_temperatures(request)
     for step in range(request.max_new_tokens):
         if (reason := interruption(cancel, deadline)) is not None:
             _finish([row.index for group in groups for row in group.rows], reason, emit)
             return
-        _choose(setup, groups, logits, healed.removed, request, rng)
+        _choose(setup, groups, logits, healed.removed, request.top_p, temperatures, rng)
         groups = _split(setup.sequences, groups)
         groups = _advance(setup, groups, request, cancel, emit)
         if not groups:
@@ -135,7 +137,8 @@ def _choose(
     groups: list[_Group],
     logits: npt.NDArray[np.float32],
     removed: str,
-    request: GenerationRequest,
+    top_p: float,
+    temperatures: list[float],
     rng: np.random.Generator,
 ) -> None:
     """Pick every candidate's token from its group's logits row, with its log-probability
@@ -144,8 +147,7 @@ def _choose(
     normalizers = log_normalizers(logits)
     for j, group in enumerate(groups):
         for row in group.rows:
-            temperature = 0.0 if row.index == 0 else request.temperature
-            row.token = choose(logits[j], temperature, request.top_p, rng)
+            row.token = choose(logits[j], temperatures[row.index], top_p, rng)
             row.logprob = float(logits[j, row.token]) - float(normalizers[j])
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from lsp_codegen.engine.base import GenerationRequest
+from lsp_codegen.engine.schedule import candidate_temperature
 
 # The remote tokenizer is not visible; a code token averages 3-4 characters, so
 # counting one token per 3 characters keeps prompts inside the budget.
@@ -124,7 +125,8 @@ def request_body(
     usage: bool = False,
 ) -> dict[str, Any]:
     """The JSON body asking for candidates `index` to `index + n - 1` (the first
-    candidate is greedy, the others sampled).
+    candidate is greedy, the others sampled: one alone at its own temperature of the
+    schedule, several in one request at the schedule's mean, `request.temperature`).
 
     `n` > 1 asks for them as the choices of one request (vLLM shares the prompt's
     work between them); servers that ignore `n` (llama.cpp's, Ollama) get one
@@ -134,7 +136,7 @@ def request_body(
     body: dict[str, Any] = {
         "model": model,
         "max_tokens": request.max_new_tokens,
-        "temperature": 0.0 if index == 0 else request.temperature,
+        "temperature": candidate_temperature(request, index) if n == 1 else request.temperature,
         "top_p": request.top_p,
         "stream": True,
     }

@@ -23,6 +23,7 @@ from lsp_codegen.engine.base import (
 )
 from lsp_codegen.engine.healing import LazyVocabulary, constraints, heal_prompt
 from lsp_codegen.engine.prefix import common_prefix_length
+from lsp_codegen.engine.schedule import candidate_temperatures
 from lsp_codegen.engine.stops import stop_index
 from lsp_codegen.engine.transformers.detokenize import IncrementalDetokenizer
 from lsp_codegen.engine.transformers.sampling import choose_tokens
@@ -125,7 +126,7 @@ def run_decode(
     rows = [_Row(i, IncrementalDetokenizer(setup.tokenizer, anchor), hidden) for i in range(n)]
     deadline = time.monotonic() + request.max_time_s
     generator = _generator(request.seed, setup.device)
-    greedy = torch.tensor([i == 0 for i in range(n)], device=setup.device)
+    temperatures = torch.tensor(candidate_temperatures(request), device=setup.device)
     with torch.inference_mode():
         # A full (not sliding-window) cache: any prefix of it can be reused; the
         # model's attention masks still apply each layer's window.
@@ -134,9 +135,7 @@ def run_decode(
             if _interrupted(cancel, deadline, rows, emit):
                 break
             logits = _constrained(setup, rows, logits, healed.removed)
-            tokens, logprobs = choose_tokens(
-                logits, request.temperature, request.top_p, greedy, generator
-            )
+            tokens, logprobs = choose_tokens(logits, temperatures, request.top_p, generator)
             _advance(rows, tokens.tolist(), logprobs.tolist(), request, setup, emit)
             live = [i for i, row in enumerate(rows) if row.finish is None]
             if not live:
@@ -144,7 +143,7 @@ def run_decode(
             if len(live) < len(rows):
                 keep = torch.tensor(live, device=setup.device)
                 cache.batch_select_indices(keep)
-                tokens, greedy = tokens[keep], greedy[keep]
+                tokens, temperatures = tokens[keep], temperatures[keep]
                 rows = [rows[i] for i in live]
             if step + 1 < request.max_new_tokens:
                 logits = _forward(setup, tokens.unsqueeze(-1), cache, cancel)

@@ -12,35 +12,39 @@ _CANDIDATE_POOL = 256
 
 def choose_tokens(
     logits: torch.Tensor,
-    temperature: float,
+    temperatures: torch.Tensor,
     top_p: float,
-    greedy_rows: torch.Tensor,
     generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Pick one token per row; return (tokens, their log-probabilities).
 
-    `logits` is (rows, vocab). Rows where `greedy_rows` is True take the argmax;
-    the others sample from the temperature-scaled distribution cut to the
-    smallest set of tokens whose probability reaches `top_p` (nucleus sampling).
-    The returned log-probability is always under the model's own distribution
-    (temperature 1, no nucleus cut), so candidates decoded greedily and by
-    sampling are scored on the same scale.
+    `logits` is (rows, vocab) and `temperatures` (rows,): each row's own temperature
+    (engine/schedule.py). Rows at temperature 0 take the argmax; the others sample
+    from their temperature-scaled distribution cut to the smallest set of tokens
+    whose probability reaches `top_p` (nucleus sampling). The returned
+    log-probability is always under the model's own distribution (temperature 1, no
+    nucleus cut), so candidates decoded greedily and by sampling, at any
+    temperature, are scored on the same scale.
     """
     logits = logits.float()
     tokens = logits.argmax(dim=-1)
-    sampled = (~greedy_rows).nonzero().squeeze(-1)
-    if temperature > 0 and sampled.numel() > 0:
-        picks = _sample(logits[sampled], temperature, top_p, generator)
+    sampled = (temperatures > 0).nonzero().squeeze(-1)
+    if sampled.numel() > 0:
+        picks = _sample(logits[sampled], temperatures[sampled], top_p, generator)
         tokens = tokens.index_put((sampled,), picks)
     chosen = logits.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
     return tokens, chosen - torch.logsumexp(logits, dim=-1)
 
 
 def _sample(
-    logits: torch.Tensor, temperature: float, top_p: float, generator: torch.Generator | None
+    logits: torch.Tensor,
+    temperatures: torch.Tensor,
+    top_p: float,
+    generator: torch.Generator | None,
 ) -> torch.Tensor:
-    """Nucleus sampling over temperature-scaled logits, one token per row."""
-    scaled = logits / temperature
+    """Nucleus sampling over temperature-scaled logits, one token per row (each row
+    scaled by its own temperature)."""
+    scaled = logits / temperatures.to(logits.dtype).unsqueeze(-1)
     probs = torch.softmax(scaled, dim=-1)
     pool = min(_CANDIDATE_POOL, probs.shape[-1])
     top_probs, top_ids = probs.topk(pool, dim=-1)  # sorted, most likely first

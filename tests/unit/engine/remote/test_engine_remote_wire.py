@@ -33,6 +33,16 @@ def test_first_candidate_is_greedy_and_others_sample() -> None:
     assert "n" not in first and first["prompt"] == "x ="  # healed: see below
 
 
+def test_each_candidate_of_its_own_request_samples_at_its_scheduled_temperature() -> None:
+    request = GenerationRequest("x = ", num_candidates=4, temperature=0.8, temperature_spread=0.5)
+    temperatures = [
+        request_body("m", request, i, "", logprobs=False)["temperature"] for i in range(4)
+    ]
+    assert temperatures == pytest.approx([0.0, 0.4, 0.8, 1.2])
+    # One request for candidates 1 to 3 (`n`) has one temperature: the schedule's mean.
+    assert request_body("m", request, 1, "", logprobs=False, n=3)["temperature"] == 0.8
+
+
 def test_healing_cuts_trailing_spaces_after_text_only() -> None:
     def sent(prompt: str, template: str = "", *, heal: bool = True) -> str:
         request = GenerationRequest(prompt, heal=heal)

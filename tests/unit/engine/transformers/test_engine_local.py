@@ -115,6 +115,25 @@ async def test_sampled_candidates_differ_from_the_greedy_one(tiny: LocalEngine) 
     assert len(texts) == 3
 
 
+async def test_each_candidate_samples_at_its_temperature_of_the_schedule(
+    tiny: LocalEngine,
+) -> None:
+    # Spread 1 puts candidate 1 at temperature 0: it is a second greedy decode, the same
+    # text as candidate 0, while candidates 2 (0.8) and 3 (1.6) sample the noise.
+    for seed in (1, 2, 3):
+        request = GenerationRequest(
+            prompt="def add(a, b):\n",
+            num_candidates=4,
+            max_new_tokens=24,
+            temperature=0.8,
+            temperature_spread=1.0,
+            seed=seed,
+        )
+        texts = {i: text_of(c) for i, c in (await collect(tiny, request)).items()}
+        assert texts[1] == texts[0]
+        assert texts[2] != texts[0] and texts[3] != texts[0]
+
+
 async def test_a_model_failure_reaches_the_caller_and_the_engine_recovers(
     tiny: LocalEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
