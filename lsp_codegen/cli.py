@@ -130,6 +130,16 @@ def _add_eval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     evaluate.add_argument(
         "--python", default=None, metavar="PATH", help="the Python that runs the tests"
     )
+    evaluate.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=SETTINGS",
+        help="compare settings side by side in one run (give it twice or more): NAME and "
+        "camelCase JSON laid over the other flags, e.g. flat='{\"temperatureSpread\": 0}'; "
+        "every problem runs under each variant in turn; one report per variant in "
+        "OUT/NAME/, the comparison in OUT/comparison.json",
+    )
     _add_model_options(evaluate)
     evaluate.set_defaults(run=_eval)
 
