@@ -41,11 +41,16 @@ class TypingRhythm:
         """Drop a closed document."""
         self._last_change.pop(uri, None)
 
+    def typing(self, uri: str, now: float | None = None) -> bool:
+        """True while `uri` was edited within a typing pause (the user is typing in it)."""
+        now = time.monotonic() if now is None else now
+        last = self._last_change.get(uri)
+        return last is not None and now - last <= _RHYTHM_GAP_S
+
     def delay(self, uri: str, now: float | None = None) -> float:
         """Seconds to wait before generating for `uri` (0 when the user is not typing)."""
         now = time.monotonic() if now is None else now
-        last = self._last_change.get(uri)
-        if last is None or now - last > _RHYTHM_GAP_S or not self._intervals:
+        if not self.typing(uri, now) or not self._intervals:
             return 0.0
         interval = statistics.median(self._intervals)
         if self._latencies and statistics.median(self._latencies) <= interval:

@@ -12,18 +12,14 @@ import logging
 import time
 from collections.abc import Callable
 
-from lsprotocol import types
-
 from lsp_codegen.config import Settings
 from lsp_codegen.context.document import Document
-from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.context.neighbors import other_file_snippets
 from lsp_codegen.context.types import Insertion, Prompt
 from lsp_codegen.engine.base import CancelToken, Engine, EngineError, EngineFault
 from lsp_codegen.pipeline import GenerationResult, OnUpdate, generate
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.errors import request_failed
-from lsp_codegen.server.positions import to_offset
 from lsp_codegen.server.progress import WorkProgress
 from lsp_codegen.server.results import Generated
 from lsp_codegen.stages import StageLog
@@ -50,16 +46,6 @@ async def run_generation(
     """
     generated = await compute(server, document, insertion, thorough=thorough, stages=stages)
     return current(server, generated)
-
-
-async def generate_at(
-    server: CodegenServer, uri: str, position: types.Position, stages: StageLog | None = None
-) -> Generated | None:
-    """Run the pipeline at a cursor position of an open document (completion items)."""
-    document = server.document(uri)
-    offset = to_offset(document, position, server.encoding)
-    insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
-    return await run_generation(server, document, insertion, stages=stages)
 
 
 def current(server: CodegenServer, generated: Generated) -> Generated | None:

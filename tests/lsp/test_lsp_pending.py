@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.lsp.raw_client import RawServer
 
 URI = "file:///pending.py"
@@ -19,6 +21,7 @@ OTHER = "file:///other.py"
 STREAMING_2S = {"maxTimeMs": 2000, "speculative": False}
 PROMPT = "# add two numbers\ndef add(a, b):\n"
 REQUEST_CANCELLED = -32800
+COMPLETION, INLINE = "textDocument/completion", "textDocument/inlineCompletion"
 
 
 def _server(model: Path, **settings: Any) -> RawServer:
@@ -208,5 +211,34 @@ def test_no_speculation_when_it_would_move_the_prompt_window(scripted_model_dir:
         # A short file (the window does not move): speculated as usual.
         raw.request("textDocument/inlineCompletion", _params(2, 0, kind=1), 60)
         assert _idle(raw)["generations"] == 3
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("first", ["textDocument/completion", "textDocument/inlineCompletion"])
+def test_completion_beside_inline_shares_its_generation(
+    scripted_model_dir: Path, first: str
+) -> None:
+    # VS Code's quick suggestions ask for completion items on the keystroke that asks for
+    # ghost text: one generation answers both, whichever comes first.
+    raw = _server(scripted_model_dir, maxNewTokens=4000, inline=STREAMING_2S)
+    try:
+        _insert(raw, 2, 2, 0, "    ")
+        second = next(m for m in (COMPLETION, INLINE) if m != first)
+        ids = {first: raw.send_request(first, _params(2, 4))}
+        ids[second] = raw.send_request(second, _params(2, 4))
+        answers = {method: raw.response(msg_id, 60) for method, msg_id in ids.items()}
+        inline = answers[INLINE]
+        completion = answers[COMPLETION]
+        assert inline is not None and completion is not None
+        ghost = _texts(inline)
+        items = completion["result"]["items"]
+        assert ghost and ghost[0].startswith("return 1")  # an early answer: whole lines
+        assert [item["textEdit"]["newText"] for item in items] == ghost
+        assert items[0]["textEdit"]["range"]["start"] == {"line": 2, "character": 4}
+        assert items[0]["label"] == "return 1"
+        status = _idle(raw)
+        assert status["generations"] == 1
+        assert status["typeThrough"]["streaming"] == 1  # the second one joined
     finally:
         raw.close()

@@ -1,17 +1,23 @@
-"""textDocument/completion: the same candidates as completion items."""
+"""textDocument/completion: the same candidates as completion items.
+
+Answered like ghost text (see `as_you_type`): an editor that asks for completion
+items on each identifier typed, beside inline completion, shares its generation.
+"""
 
 from __future__ import annotations
 
+import time
+
 from lsprotocol import types
 
+from lsp_codegen.context.document import Document
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.as_you_type import model_name, suggest
 from lsp_codegen.server.command_ids import accepted_command
-from lsp_codegen.server.generation import generate_at
-from lsp_codegen.server.positions import to_position
-from lsp_codegen.server.results import Generated
-from lsp_codegen.server.traces import current_trace, traced
+from lsp_codegen.server.inline_cache import Remainder
+from lsp_codegen.server.positions import to_offset, to_position
+from lsp_codegen.server.traces import traced
 from lsp_codegen.server.usage import records_shown
-from lsp_codegen.stages import StageLog
 
 _LABEL_LENGTH = 60
 
@@ -23,38 +29,40 @@ def register(server: CodegenServer) -> None:
     @records_shown("completion")
     @traced("completion")
     async def completion(ls: CodegenServer, params: types.CompletionParams) -> types.CompletionList:
-        uri, trace = params.text_document.uri, current_trace()
+        uri, received = params.text_document.uri, time.monotonic()
+        # The trigger kind does not tell a keystroke from Ctrl+Space (VS Code's quick
+        # suggestions are "invoked"); a recent edit does.
+        typing = ls.rhythm.typing(uri)
         with ls.latest_requests.claim("completion", uri):  # a newer one supersedes it
-            trace.generation = StageLog()
-            generated = await generate_at(ls, uri, params.position, trace.generation)
-        if generated is None:
-            trace.why_empty = "the document changed while the candidates were written"
-        else:
-            trace.use(generated.result)
-        items = [] if generated is None else completion_items(ls, generated)
+            document = ls.document(uri)
+            offset = to_offset(document, params.position, ls.encoding)
+            suggestions = await suggest(ls, document, offset, typing=typing, received=received)
+        at = to_position(document, offset, ls.encoding)
+        items = completion_items(document, at, suggestions.remainders, model_name(ls))
         # Incomplete: typing more must ask again, the candidates depend on the text.
         return types.CompletionList(is_incomplete=True, items=items)
 
 
-def completion_items(ls: CodegenServer, generated: Generated) -> list[types.CompletionItem]:
-    """Label = first line, full text in the edit, evidence in `detail`."""
-    document, insertion = generated.document, generated.insertion
-    at = to_position(document, insertion.offset, ls.encoding)
+def completion_items(
+    document: Document, at: types.Position, remainders: list[Remainder], model: str
+) -> list[types.CompletionItem]:
+    """Label = the candidate's first line, what is left of it in the edit at the cursor
+    `at`, evidence in `detail`."""
     items = []
-    for rank, candidate in enumerate(generated.result.candidates):
-        text = insertion.leading + candidate.text
+    for rank, remainder in enumerate(remainders):
+        candidate, here = remainder.candidate, types.Range(start=at, end=at)
         items.append(
             types.CompletionItem(
                 label=_label(candidate.text),
                 kind=types.CompletionItemKind.Snippet,
-                detail=f"{generated.result.model} · {candidate.title()}",
+                detail=f"{model} · {candidate.title()}",
                 documentation=types.MarkupContent(
                     kind=types.MarkupKind.Markdown,
                     value=f"```{document.language_id}\n{candidate.text}\n```",
                 ),
                 sort_text=f"{rank:04d}",
                 insert_text_format=types.InsertTextFormat.PlainText,
-                text_edit=types.TextEdit(range=types.Range(start=at, end=at), new_text=text),
+                text_edit=types.TextEdit(range=here, new_text=remainder.text),
                 command=accepted_command(document.uri, document.version, candidate.index),
             )
         )

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Coroutine
-from typing import Any
 
 from lsprotocol import types
 
 from lsp_codegen.context.document import Document
-from lsp_codegen.context.insertion import locate_insertion, next_lines_insertion
-from lsp_codegen.context.prompt import start_alike
-from lsp_codegen.context.types import Prompt
-from lsp_codegen.pipeline import OnUpdate, rank_so_far
 from lsp_codegen.server.app import CodegenServer
+from lsp_codegen.server.as_you_type import suggest
 from lsp_codegen.server.command_ids import accepted_command
-from lsp_codegen.server.generation import compute, current
 from lsp_codegen.server.inline_cache import Remainder
-from lsp_codegen.server.pending import Pending
 from lsp_codegen.server.positions import to_offset, to_position
-from lsp_codegen.server.results import Generated
 from lsp_codegen.server.traces import current_trace, traced
 from lsp_codegen.server.usage import records_shown
-from lsp_codegen.stages import StageLog
 
 
 def register(server: CodegenServer) -> None:
@@ -35,42 +25,24 @@ def register(server: CodegenServer) -> None:
     async def inline_completion(
         ls: CodegenServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
-        trace = current_trace()
         if not ls.settings.inline.enabled:
-            trace.why_empty = "inline completion is off (`inline.enabled`)"
+            current_trace().why_empty = "inline completion is off (`inline.enabled`)"
             return None
         uri = params.text_document.uri
         received = time.monotonic()
-        with ls.latest_requests.claim("inline", uri):
+        typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
+        with ls.latest_requests.claim("inline", uri):  # a newer one supersedes it
             document = ls.document(uri)
             offset = to_offset(document, params.position, ls.encoding)
-            at = params.position
-            if typed_into := ls.shown.type_through(document, offset):
-                trace.stages.add("type-through", received, note="the rest of the shown suggestion")
-                return types.InlineCompletionList(items=_items(document, at, typed_into))
-            if (joined := await _from_pending(ls, document, offset)) is not None:
-                return types.InlineCompletionList(items=_items(document, at, joined))
-            typing = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
-            started = time.monotonic()
-            if typing:
-                await asyncio.sleep(ls.rhythm.delay(uri))  # a newer request cancels this one
-                started = trace.stages.add("wait", received, note="for a pause in typing")
-            answer_at = received + ls.settings.inline.answer_ms / 1000 if typing else None
-            generated, ended = await _generate(ls, document, offset, answer_at)
-            ls.rhythm.answered(time.monotonic() - started)
-        if generated is None:
-            trace.why_empty = "the document changed while the candidates were written"
-            return types.InlineCompletionList(items=[])
-        ls.shown.remember(generated)
-        if ended:  # else the generation itself goes on with what follows
-            speculate(ls, generated)
-        return types.InlineCompletionList(items=inline_items(ls, generated))
+            suggestions = await suggest(ls, document, offset, typing=typing, received=received)
+        at = to_position(document, offset, ls.encoding)
+        return types.InlineCompletionList(items=inline_items(document, at, suggestions.remainders))
 
 
-def _items(
+def inline_items(
     document: Document, at: types.Position, remainders: list[Remainder]
 ) -> list[types.InlineCompletionItem]:
-    """Items inserting the rest of suggestions the user has typed into, at the cursor."""
+    """One item per suggestion, best first, inserted at the cursor `at`."""
     return [
         types.InlineCompletionItem(
             insert_text=remainder.text,
@@ -78,117 +50,4 @@ def _items(
             command=accepted_command(document.uri, document.version, remainder.candidate.index),
         )
         for remainder in remainders
-    ]
-
-
-async def _from_pending(
-    ls: CodegenServer, document: Document, offset: int
-) -> list[Remainder] | None:
-    """Remainders from a generation already running (or speculated) for this text.
-
-    None (a new generation is due) when there is none, when it was stopped, or when
-    none of its candidates begins with the text typed since it began.
-    """
-    joined = ls.pending.join(document, offset)
-    if joined is None:
-        return None
-    trace, asked = current_trace(), time.monotonic()
-    trace.joined, trace.generation = joined.pending.owner, joined.pending.stages
-    outcome = await joined.remainders()
-    trace.stages.add("join", asked, typed=len(joined.typed))
-    if outcome is None:
-        trace.joined = trace.generation = None
-        return None
-    generated, remainders = outcome
-    trace.use(generated.result)
-    if not remainders and joined.typed:
-        trace.joined = trace.generation = None
-        return None
-    ls.shown.remember(generated)
-    speculate(ls, generated)
-    return remainders
-
-
-async def _generate(
-    ls: CodegenServer, document: Document, offset: int, answer_at: float | None
-) -> tuple[Generated | None, bool]:
-    """Generate at `offset` as the document's pending generation (which newer requests
-    for the same text plus typed characters may join); None when stale. `answer_at`
-    (a request sent while the user types, `inline.answerMs` after it arrived): answer
-    then with the whole lines written by then; the flag is False when the generation
-    goes on after this answer."""
-    insertion = locate_insertion(document.text, offset, document.language_id, document.line_index)
-    typing = answer_at is not None
-    trace = current_trace()
-
-    def run(on_update: OnUpdate, stages: StageLog) -> Coroutine[Any, Any, Generated]:
-        return compute(ls, document, insertion, on_update=on_update, typing=typing, stages=stages)
-
-    pending = ls.pending.start(document, insertion, run, owner=trace.id)
-    trace.generation = pending.stages
-    if answer_at is None or not ls.settings.inline.answer_ms:
-        generated = await pending.result()
-        trace.use(generated.result)
-        return current(ls, generated), True
-    seconds = answer_at - time.monotonic()
-    generated, ended = await pending.answer_by(seconds, lambda p: _so_far(ls, p))
-    trace.use(generated.result)
-    if not ended:
-        trace.stages.add("early answer", pending.started, note="whole lines written so far")
-    return current(ls, generated), ended
-
-
-def _so_far(ls: CodegenServer, pending: Pending) -> Generated:
-    """What `pending` has streamed, ranked as if it had stopped now."""
-    engine = ls.models.current()
-    model = engine.info().model if engine is not None else ""
-    seconds = time.monotonic() - pending.started
-    result = rank_so_far(pending.collected, pending.insertion, model, seconds)
-    return Generated(pending.document, pending.insertion, result)
-
-
-def speculate(ls: CodegenServer, shown: Generated) -> None:
-    """With `inline.speculative`, start generating what follows accepting `shown`'s best:
-    the lines after it, shown at once after Tab and typed through after Enter."""
-    shown_prompt = shown.result.prompt
-    if not ls.settings.inline.speculative or not shown.result.candidates or shown_prompt is None:
-        return
-    before = shown.insertion
-    accepted = before.leading + shown.result.candidates[0].text
-    document = shown.document.replaced(before.offset, before.offset, accepted)
-    offset = before.offset + len(accepted)
-    insertion = next_lines_insertion(
-        document.text, offset, document.language_id, document.line_index
-    )
-
-    def only_if(prompt: Prompt) -> bool:
-        # Not when the prompt window of a long file would move (it moves in steps): that
-        # is a whole prompt read now, and another one when the user types on instead.
-        return start_alike(prompt, shown_prompt)
-
-    def run(on_update: OnUpdate, stages: StageLog) -> Coroutine[Any, Any, Generated]:
-        return compute(
-            ls,
-            document,
-            insertion,
-            on_update=on_update,
-            speculative=True,
-            only_if=only_if,
-            stages=stages,
-        )
-
-    ls.pending.start(document, insertion, run, speculative=True)
-
-
-def inline_items(ls: CodegenServer, generated: Generated) -> list[types.InlineCompletionItem]:
-    """One item per ranked candidate, best first, inserted at the cursor."""
-    document, insertion = generated.document, generated.insertion
-    at = to_position(document, insertion.offset, ls.encoding)
-    return [
-        types.InlineCompletionItem(
-            insert_text=insertion.leading + candidate.text,
-            range=types.Range(start=at, end=at),
-            command=accepted_command(document.uri, document.version, candidate.index),
-        )
-        for candidate in generated.result.candidates
     ]

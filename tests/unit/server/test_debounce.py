@@ -35,3 +35,14 @@ def test_the_wait_is_capped() -> None:
     rhythm = _typing(0.9)
     rhythm.answered(5.0)
     assert rhythm.delay("a", now=4.6) == MAX_DELAY_S
+
+
+def test_typing_means_an_edit_within_a_typing_pause() -> None:
+    rhythm = TypingRhythm()
+    assert not rhythm.typing("a", now=0.0)  # never edited
+    rhythm.keystroke("a", now=1.0)  # one keystroke is enough: no rhythm needed yet
+    assert rhythm.typing("a", now=1.5)
+    assert not rhythm.typing("a", now=3.0)  # paused
+    assert not rhythm.typing("other", now=1.5)
+    rhythm.forget("a")
+    assert not rhythm.typing("a", now=1.5)
