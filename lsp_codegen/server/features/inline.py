@@ -36,7 +36,37 @@ def register(server: CodegenServer) -> None:
             offset = to_offset(document, params.position, ls.encoding)
             suggestions = await suggest(ls, document, offset, typing=typing, received=received)
         at = to_position(document, offset, ls.encoding)
-        return types.InlineCompletionList(items=inline_items(document, at, suggestions.remainders))
+        items = inline_items(document, at, suggestions.remainders)
+        if (selected := params.context.selected_completion_info) is not None:
+            items = _extending(ls, document, offset, selected, items)
+        return types.InlineCompletionList(items=items)
+
+
+def _extending(
+    ls: CodegenServer,
+    document: Document,
+    offset: int,
+    selected: types.SelectedCompletionInfo,
+    items: list[types.InlineCompletionItem],
+) -> list[types.InlineCompletionItem]:
+    """The items that extend the completion item selected in the editor's suggest widget,
+    replacing its range as it would (LSP 3.18: an editor shows no other ghost text then)."""
+    start = to_offset(document, selected.range.start, ls.encoding)
+    end = max(offset, to_offset(document, selected.range.end, ls.encoding))
+    typed = document.text[start:offset] if start <= offset else ""
+    extending = []
+    for item in items:
+        text = typed + str(item.insert_text)
+        if start <= offset and text.startswith(selected.text):
+            spans = types.Range(
+                start=selected.range.start, end=to_position(document, end, ls.encoding)
+            )
+            extending.append(types.InlineCompletionItem(text, range=spans, command=item.command))
+    if items and not extending:
+        current_trace().why_empty = (
+            f"no candidate extends {selected.text!r}, selected in the suggestion list"
+        )
+    return extending
 
 
 def inline_items(
