@@ -89,10 +89,6 @@ QUIET = {
     "telemetry.telemetryLevel": "off",
     "editor.minimap.enabled": False,
 }
-# VS Code's quick suggestions send textDocument/completion on each identifier keystroke, and
-# the server generates every candidate for it; on llama.cpp (one sequence at a time) the
-# inline request then waits seconds behind it, or is cancelled. Off, as for ghost text alone.
-GHOST_ONLY = {"editor.quickSuggestions": {"other": "off", "comments": "off", "strings": "off"}}
 
 
 @pytest.fixture(scope="module")
@@ -209,8 +205,9 @@ def drive(bench: Workbench, shots: Path, scenario: str, timeout: float) -> dict[
 
 
 def _settings(engine: str) -> dict[str, Any]:
+    # VS Code's defaults otherwise: quick suggestions send textDocument/completion beside
+    # each inline request, and the ghost text must come all the same.
     return {
-        **GHOST_ONLY,
         "lspCodegen.server.path": str(SERVER),
         "lspCodegen.engine": engine,
         # Time limits a busy shared CPU cannot reach (the early answer still comes at 300 ms),

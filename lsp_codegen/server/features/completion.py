@@ -6,6 +6,7 @@ items on each identifier typed, beside inline completion, shares its generation.
 
 from __future__ import annotations
 
+import re
 import time
 
 from lsprotocol import types
@@ -16,10 +17,15 @@ from lsp_codegen.server.as_you_type import model_name, suggest
 from lsp_codegen.server.command_ids import accepted_command
 from lsp_codegen.server.inline_cache import Remainder
 from lsp_codegen.server.positions import to_offset, to_position
-from lsp_codegen.server.traces import traced
+from lsp_codegen.server.traces import current_trace, traced
 from lsp_codegen.server.usage import records_shown
 
 _LABEL_LENGTH = 60
+_WORD_BEFORE = re.compile(r"\w*\Z")
+_SHOWN_AS_GHOST_TEXT = (
+    "the user is typing and the editor shows these candidates as ghost text; as items too,"
+    " the suggestion list would hide them (asked again after a pause, they are listed)"
+)
 
 
 def register(server: CodegenServer) -> None:
@@ -33,27 +39,33 @@ def register(server: CodegenServer) -> None:
         # The trigger kind does not tell a keystroke from Ctrl+Space (VS Code's quick
         # suggestions are "invoked"); a recent edit does.
         typing = ls.rhythm.typing(uri)
+        if typing and _ghost_text_shows_them(ls):
+            current_trace().why_empty = _SHOWN_AS_GHOST_TEXT
+            return types.CompletionList(is_incomplete=True, items=[])
         with ls.latest_requests.claim("completion", uri):  # a newer one supersedes it
             document = ls.document(uri)
             offset = to_offset(document, params.position, ls.encoding)
             suggestions = await suggest(ls, document, offset, typing=typing, received=received)
         at = to_position(document, offset, ls.encoding)
-        items = completion_items(document, at, suggestions.remainders, model_name(ls))
+        word = _WORD_BEFORE.search(document.text[max(0, offset - _LABEL_LENGTH) : offset])
+        typed = word.group() if word is not None else ""
+        items = completion_items(document, at, suggestions.remainders, model_name(ls), typed)
         # Incomplete: typing more must ask again, the candidates depend on the text.
         return types.CompletionList(is_incomplete=True, items=items)
 
 
 def completion_items(
-    document: Document, at: types.Position, remainders: list[Remainder], model: str
+    document: Document, at: types.Position, remainders: list[Remainder], model: str, typed: str
 ) -> list[types.CompletionItem]:
-    """Label = the candidate's first line, what is left of it in the edit at the cursor
-    `at`, evidence in `detail`."""
+    """Label = the first line as it will read (`typed`: the word before the cursor, which
+    the edit keeps), what is left of the candidate in the edit at the cursor `at`,
+    evidence in `detail`."""
     items = []
     for rank, remainder in enumerate(remainders):
         candidate, here = remainder.candidate, types.Range(start=at, end=at)
         items.append(
             types.CompletionItem(
-                label=_label(candidate.text),
+                label=_label(typed + remainder.text),
                 kind=types.CompletionItemKind.Snippet,
                 detail=f"{model} · {candidate.title()}",
                 documentation=types.MarkupContent(
@@ -67,6 +79,13 @@ def completion_items(
             )
         )
     return items
+
+
+def _ghost_text_shows_them(ls: CodegenServer) -> bool:
+    """True when the client shows inline completions and they are on."""
+    text_document = ls.client_capabilities.text_document
+    shows = text_document is not None and text_document.inline_completion is not None
+    return shows and ls.settings.inline.enabled
 
 
 def _label(text: str) -> str:

@@ -81,6 +81,9 @@ const ghostText = () => page.evaluate(() => {
     .join('\n');
   return line.map((e) => e.textContent).join('') + (below ? `\n${below}` : '');
 });
+/** The rows of VS Code's suggestion list when it is open, the selected one marked "> ". */
+const suggestList = () => page.evaluate(() => [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')]
+  .map((row) => `${row.classList.contains('focused') ? '> ' : ''}${row.getAttribute('aria-label')}`));
 const statusLog = () => page.evaluate(() => window.statusLog);
 const readFile = (name) => fs.readFileSync(path.join(config.workspace, name), 'utf8');
 
@@ -179,7 +182,7 @@ async function ghostLatency() {
     try {
       shown = await until('ghost text', ghostText, 15000);
     } catch {
-      log(`line ${line}: no ghost text within 15 s`);
+      log(`line ${line}: no ghost text within 15 s; suggestion list: ${JSON.stringify(await suggestList())}`);
     }
     const ms = shown ? Date.now() - start : null;
     samples.push(ms);
