@@ -17,15 +17,11 @@ from lsp_codegen.server.as_you_type import model_name, suggest
 from lsp_codegen.server.command_ids import accepted_command
 from lsp_codegen.server.inline_cache import Remainder
 from lsp_codegen.server.positions import to_offset, to_position
-from lsp_codegen.server.traces import current_trace, traced
+from lsp_codegen.server.traces import traced
 from lsp_codegen.server.usage import records_shown
 
 _LABEL_LENGTH = 60
 _WORD_BEFORE = re.compile(r"\w*\Z")
-_SHOWN_AS_GHOST_TEXT = (
-    "the user is typing and the editor shows these candidates as ghost text; as items too,"
-    " the suggestion list would hide them (asked again after a pause, they are listed)"
-)
 
 
 def register(server: CodegenServer) -> None:
@@ -39,9 +35,6 @@ def register(server: CodegenServer) -> None:
         # The trigger kind does not tell a keystroke from Ctrl+Space (VS Code's quick
         # suggestions are "invoked"); a recent edit does.
         typing = ls.rhythm.typing(uri)
-        if typing and _ghost_text_shows_them(ls):
-            current_trace().why_empty = _SHOWN_AS_GHOST_TEXT
-            return types.CompletionList(is_incomplete=True, items=[])
         with ls.latest_requests.claim("completion", uri):  # a newer one supersedes it
             document = ls.document(uri)
             offset = to_offset(document, params.position, ls.encoding)
@@ -79,13 +72,6 @@ def completion_items(
             )
         )
     return items
-
-
-def _ghost_text_shows_them(ls: CodegenServer) -> bool:
-    """True when the client shows inline completions and they are on."""
-    text_document = ls.client_capabilities.text_document
-    shows = text_document is not None and text_document.inline_completion is not None
-    return shows and ls.settings.inline.enabled
 
 
 def _label(text: str) -> str:
