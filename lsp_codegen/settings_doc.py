@@ -57,7 +57,8 @@ MEANINGS: Mapping[str, str] = {
         "candidates 2…N sample at temperatures spread evenly from temperature × (1 − spread) "
         "to temperature × (1 + spread), lowest first, at most 2; their mean stays "
         "`temperature`. `0`: all at `temperature`; the remote engine's "
-        "batched request (`remote.batchedN`) samples all at `temperature`"
+        "batched request (`remote.batchedN`) samples all at `temperature`. With the "
+        "embedded model no spread gave more right candidates (docs/benchmarks.md, Quality)"
     ),
     "topP": "nucleus sampling mass of the sampled candidates",
     "numCandidates": "candidates per request; they share one read of the prompt",
