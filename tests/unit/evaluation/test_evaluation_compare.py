@@ -37,7 +37,7 @@ FLAT = _run(
     (["failed"], 40.0),
 )
 SPREAD = _run(
-    Settings(num_candidates=4),
+    Settings(num_candidates=4, temperature_spread=0.5),
     (["passed", "failed"], 5.0),
     (["failed", "passed", "failed"], 6.0),
     (["failed"], 7.0),
