@@ -41,6 +41,7 @@ from lsp_codegen.evaluation.runner import (
     run_evaluation,
 )
 from lsp_codegen.sandbox.types import Check, CheckResult, Limits, RunResult, Verdict
+from tests.unit.evaluation.eval_cli import run_eval
 
 REAL_SANDBOX = importlib.util.find_spec("lsp_codegen.sandbox.sandbox") is not None
 NO_REAL_SANDBOX = "lsp_codegen.sandbox.sandbox is not importable yet (being written)"
@@ -392,15 +393,6 @@ async def test_generation_and_sandbox_failures_are_recorded_not_raised(
     assert "OSError: no worker" in result.candidates[0].message
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lsp_codegen", "--log-level", "WARNING", "eval", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 @pytest.mark.skipif(not REAL_SANDBOX, reason=NO_REAL_SANDBOX)
 def test_eval_command_writes_both_reports(scripted_model_dir: Path, tmp_path: Path) -> None:
     problems = tmp_path / "p.jsonl"
@@ -412,7 +404,7 @@ def test_eval_command_writes_both_reports(scripted_model_dir: Path, tmp_path: Pa
         )
     )
     out = tmp_path / "report"
-    result = _cli(
+    result = run_eval(
         "--problems", str(problems), "--limit", "2", "--n", "2", "--max-new-tokens", "12",
         "--model", str(scripted_model_dir), "--device", "cpu", "--out", str(out),
         "--strip-examples",
@@ -432,15 +424,15 @@ def test_eval_command_writes_both_reports(scripted_model_dir: Path, tmp_path: Pa
 def test_eval_command_rejects_a_bad_problem_file(tmp_path: Path) -> None:
     if not REAL_SANDBOX:
         pytest.skip(NO_REAL_SANDBOX)
-    result = _cli("--problems", str(tmp_path / "none.jsonl"))
+    result = run_eval("--problems", str(tmp_path / "none.jsonl"))
     assert result.returncode == 2
     assert "cannot read problems" in result.stderr
 
 
 def test_eval_flags_are_checked_before_anything_loads() -> None:
-    result = _cli("--set", "mbpp")
+    result = run_eval("--set", "mbpp")
     assert result.returncode == 2 and "invalid choice" in result.stderr
-    result = _cli("--limit", "0")
+    result = run_eval("--limit", "0")
     assert result.returncode == 2 and "positive integer" in result.stderr
-    result = _cli("--set", "ours", "--problems", "x.jsonl")
+    result = run_eval("--set", "ours", "--problems", "x.jsonl")
     assert result.returncode == 2 and "not allowed with" in result.stderr

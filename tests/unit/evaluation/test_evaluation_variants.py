@@ -4,8 +4,6 @@ problem generated under each variant's own settings by a real (tiny) model."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from lsp_codegen.evaluation.variants import (
 )
 from lsp_codegen.sandbox.interpreter import find_interpreter
 from lsp_codegen.sandbox.sandbox import create_sandbox
+from tests.unit.evaluation.eval_cli import run_eval
 
 BASE = Settings(num_candidates=8, max_new_tokens=6, device="cpu")
 
@@ -108,15 +107,6 @@ async def test_each_problem_runs_under_each_variant_in_turn(two_answer_model_dir
         )
 
 
-def _eval(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lsp_codegen", "--log-level", "WARNING", "eval", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_eval_compares_variants_in_one_run(two_answer_model_dir: Path, tmp_path: Path) -> None:
     problems = tmp_path / "p.jsonl"
     fields = ("task_id", "prompt", "entry_point", "test")
@@ -124,7 +114,7 @@ def test_eval_compares_variants_in_one_run(two_answer_model_dir: Path, tmp_path:
         "".join(json.dumps({f: getattr(p, f) for f in fields}) + "\n" for p in (ONE, TWO))
     )
     out = tmp_path / "report"
-    result = _eval(
+    result = run_eval(
         "--problems", str(problems), "--n", "4", "--max-new-tokens", "6",
         "--model", str(two_answer_model_dir), "--device", "cpu", "--out", str(out),
         "--variant", 'greedy={"temperature": 0}', "--variant", "spread",
@@ -146,7 +136,7 @@ def test_eval_compares_variants_in_one_run(two_answer_model_dir: Path, tmp_path:
 
 
 def test_a_bad_variant_stops_eval_before_the_model_loads(tmp_path: Path) -> None:
-    result = _eval("--set", "ours", "--model", str(tmp_path / "nothing"), "--variant", "a=[1]")
+    result = run_eval("--set", "ours", "--model", str(tmp_path / "nothing"), "--variant", "a=[1]")
     assert result.returncode == 2 and "JSON object" in result.stderr
-    result = _eval("--set", "ours", "--variant", "a", "--variant", "a")
+    result = run_eval("--set", "ours", "--variant", "a", "--variant", "a")
     assert result.returncode == 2 and "its own name" in result.stderr
