@@ -51,17 +51,18 @@ def _extending(
 ) -> list[types.InlineCompletionItem]:
     """The items that extend the completion item selected in the editor's suggest widget,
     replacing its range as it would (LSP 3.18: an editor shows no other ghost text then)."""
-    start = to_offset(document, selected.range.start, ls.encoding)
+    start = min(offset, to_offset(document, selected.range.start, ls.encoding))
     end = max(offset, to_offset(document, selected.range.end, ls.encoding))
-    typed = document.text[start:offset] if start <= offset else ""
-    extending = []
-    for item in items:
-        text = typed + str(item.insert_text)
-        if start <= offset and text.startswith(selected.text):
-            spans = types.Range(
-                start=selected.range.start, end=to_position(document, end, ls.encoding)
-            )
-            extending.append(types.InlineCompletionItem(text, range=spans, command=item.command))
+    typed = document.text[start:offset]
+    spans = types.Range(
+        start=to_position(document, start, ls.encoding), end=to_position(document, end, ls.encoding)
+    )
+    texts = [(item, typed + str(item.insert_text)) for item in items]
+    extending = [
+        types.InlineCompletionItem(text, range=spans, command=item.command)
+        for item, text in texts
+        if text.startswith(selected.text)
+    ]
     if items and not extending:
         current_trace().why_empty = (
             f"no candidate extends {selected.text!r}, selected in the suggestion list"
