@@ -188,12 +188,16 @@ class NodeSettings:
 
 @dataclass(frozen=True)
 class ContextSettings:
-    """Context from other open documents, placed before the current file in the prompt."""
+    """What the prompt holds besides the current file: other open documents, examples."""
 
     # The most other documents to take a snippet from (0 = none), same language first.
     other_files: int = _setting(3, "otherFiles", _integer(0, 16))
     # Their share of `contextTokens`; fixed, so typing never changes them (KV reuse).
     other_files_share: float = _setting(0.25, "otherFilesShare", _number(0, 0.5))
+    # Short finished functions before the document (workspace's nearest, else a built-in).
+    in_context_examples: int = _setting(0, "inContextExamples", _integer(0, 2))
+    # The `#` comment above an empty `def` restated as its docstring in the prompt.
+    docstring_from_comment: bool = _setting(False, "docstringFromComment", _flag())
 
 
 @dataclass(frozen=True)

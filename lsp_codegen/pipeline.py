@@ -17,7 +17,9 @@ from lsp_codegen.actions.agreement import agreement
 from lsp_codegen.config import Settings
 from lsp_codegen.context.bounded import bounded_insertion
 from lsp_codegen.context.fim import detect_fim
+from lsp_codegen.context.incontext import in_context_examples
 from lsp_codegen.context.prompt import build_prompt
+from lsp_codegen.context.restate import docstring_restatement
 from lsp_codegen.context.types import Insertion, Mode, Prompt
 from lsp_codegen.engine.base import (
     CancelToken,
@@ -161,17 +163,35 @@ def make_request(prompt: Prompt, settings: Settings) -> GenerationRequest:
 
 
 def prepare_prompt(
-    engine: Engine, insertion: Insertion, settings: Settings, extra: Sequence[str] = ()
+    engine: Engine,
+    insertion: Insertion,
+    settings: Settings,
+    extra: Sequence[str] = (),
+    sources: Sequence[str] = (),
 ) -> Prompt:
     """Budget the context with the model's tokenizer and apply its FIM template.
 
     `extra`: snippets from other open files, placed first, within their share of
-    the budget (`context.otherFilesShare`).
+    the budget (`context.otherFilesShare`), after the in-context examples
+    (`context.inContextExamples`, from `sources`: the other open documents' texts
+    in this language). `context.docstringFromComment` restates the comment as the
+    function's docstring at the prompt's end.
     """
     fim = detect_fim(engine.tokenizer.vocabulary())
     tokens = settings.context_tokens
     extra_tokens = int(tokens * settings.context.other_files_share)
-    return build_prompt(insertion, engine.tokenizer.count, tokens, fim, extra, extra_tokens)
+    count = settings.context.in_context_examples
+    examples = in_context_examples(insertion, sources, count, avoid=extra)
+    restated = docstring_restatement(insertion) if settings.context.docstring_from_comment else ""
+    return build_prompt(
+        insertion,
+        engine.tokenizer.count,
+        tokens,
+        fim,
+        [*examples, *extra],
+        extra_tokens,
+        restated=restated,
+    )
 
 
 async def generate(
@@ -185,6 +205,7 @@ async def generate(
     on_progress: OnProgress | None = None,
     lint: bool = False,
     extra: Sequence[str] = (),
+    sources: Sequence[str] = (),
     only_if: Callable[[Prompt], bool] | None = None,
     stages: StageLog | None = None,
     no_sandbox: str = "",
@@ -195,15 +216,17 @@ async def generate(
     with a `sandbox`, each shown candidate also runs the examples written in the
     prompt, and `lint` adds lint findings — both for explicit actions, where a
     user waits seconds, not for inline completion. `extra`: snippets from other
-    open files for the start of the prompt. `only_if`: generate only when it accepts the
-    prompt (else no candidates, and the engine is not asked). `stages`: where each
-    step's time and counts are recorded, for the request's trace. `no_sandbox`: why
+    open files for the start of the prompt; `sources`: the other open documents'
+    texts in this language, for in-context examples (see `prepare_prompt`).
+    `only_if`: generate only when it accepts the prompt (else no candidates, and the
+    engine is not asked). `stages`: where each step's time and counts are recorded,
+    for the request's trace. `no_sandbox`: why
     the examples cannot run in this language here (no sandbox given); said in the
     evidence of every candidate when the prompt has examples.
     """
     started = time.monotonic()
     stages = StageLog() if stages is None else stages
-    prompt = prepare_prompt(engine, insertion, settings, extra)
+    prompt = prepare_prompt(engine, insertion, settings, extra, sources)
     mark = stages.add("prompt", started, **_prompt_facts(prompt, len(extra)))
     if only_if is not None and not only_if(prompt):
         stages.add("skipped", mark, why="the prompt window would move")

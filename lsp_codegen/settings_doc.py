@@ -133,6 +133,16 @@ MEANINGS: Mapping[str, str] = {
         "the most other open documents a prompt takes a snippet from (`0`: only the current file)"
     ),
     "context.otherFilesShare": "their share of `contextTokens`",
+    "context.inContextExamples": (
+        "how many short finished functions go before the document in the prompt, each a "
+        "description followed by its body: the other open documents' nearest (Python, at "
+        "most 12 lines, with a docstring or a comment above), else a built-in one (Python, "
+        "JavaScript, TypeScript); they share `otherFilesShare` with the other files"
+    ),
+    "context.docstringFromComment": (
+        "the `#` comment above an empty Python function is restated as its docstring in the "
+        "prompt (not in the document), so the model writes the body under it"
+    ),
     "stats.enabled": (
         "record local acceptance statistics (`LSP_CODEGEN_STATS=off` also turns them off); "
         "nothing is ever sent anywhere"

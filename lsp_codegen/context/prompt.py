@@ -36,6 +36,8 @@ def build_prompt(
     fim: FimTemplate | None,
     extra: Sequence[str] = (),
     extra_tokens: int = 0,
+    *,
+    restated: str = "",
 ) -> Prompt:
     """The prompt for `insertion` within `context_tokens` tokens, as `count` counts them
     (the model's own tokenizer).
@@ -45,22 +47,24 @@ def build_prompt(
     suffix gets about a quarter of that and any of it left unused goes to the
     prefix; without FIM the prefix gets it all and the suffix is dropped.
     `Prompt.prefix` is the budgeted document prefix; the prompt text continues it
-    with `insertion.leading`.
+    with `insertion.leading`, then `restated` (text the model reads after the
+    cursor but the document does not get, see context.restate).
     """
     head, head_tokens = _fitted(tuple(extra), min(extra_tokens, context_tokens // 2), count)
-    budget = context_tokens - (count(insertion.leading) if insertion.leading else 0)
+    cursor = insertion.leading + restated
+    budget = context_tokens - (count(cursor) if cursor else 0)
     budget -= head_tokens
     if fim is None:
         prefix = keep_tail(insertion.prefix, budget, count, _step_lines(budget))
-        text = head + prefix + insertion.leading
-        return Prompt(text, prefix, "", False, insertion, extra=head)
+        text = head + prefix + cursor
+        return Prompt(text, prefix, "", False, insertion, extra=head, restated=restated)
     budget -= count(fim.format("", ""))
     suffix_budget = budget - int(budget * PREFIX_SHARE)
     suffix = keep_head(insertion.suffix, suffix_budget, count)
     prefix_budget = budget - (count(suffix) if suffix else 0)
     prefix = keep_tail(insertion.prefix, prefix_budget, count, _step_lines(prefix_budget))
-    text = fim.format(head + prefix + insertion.leading, suffix)
-    return Prompt(text, prefix, suffix, True, insertion, extra=head)
+    text = fim.format(head + prefix + cursor, suffix)
+    return Prompt(text, prefix, suffix, True, insertion, extra=head, restated=restated)
 
 
 def _step_lines(budget: int) -> int:

@@ -53,3 +53,4 @@ class Prompt:
     insertion: Insertion
     stop: tuple[str, ...] = field(default_factory=tuple)  # literal stop strings
     extra: str = ""  # context from other files, placed before `prefix` in `text`
+    restated: str = ""  # after the cursor in `text` only: the comment as a docstring

@@ -86,6 +86,7 @@ async def compute(
     cancel = CancelToken()
     progress = WorkProgress(server, "lsp-codegen: generating") if thorough else None
     extra = other_files_context(server, document)
+    sources = same_language_texts(server, document)
     try:
         if progress is None:
             settings = _as_you_type(server, typing=typing)
@@ -96,12 +97,13 @@ async def compute(
                 cancel,
                 on_update,
                 extra=extra,
+                sources=sources,
                 only_if=only_if,
                 stages=stages,
             )
         else:
             result = await _generate_thoroughly(
-                server, engine, insertion, cancel, progress, extra, stages
+                server, engine, insertion, cancel, progress, (extra, sources), stages
             )
     except EngineFault as fault:
         server.models.engine_failed(engine, fault)
@@ -121,7 +123,7 @@ async def _generate_thoroughly(
     insertion: Insertion,
     cancel: CancelToken,
     progress: WorkProgress,
-    extra: list[str],
+    context: tuple[list[str], list[str]],
     stages: StageLog,
 ) -> GenerationResult:
     await progress.begin(f"writing {server.settings.num_candidates} candidates…")
@@ -136,7 +138,8 @@ async def _generate_thoroughly(
             sandbox=sandbox,
             on_progress=progress.report,
             lint=insertion.language == "python",
-            extra=extra,
+            extra=context[0],
+            sources=context[1],
             stages=stages,
             no_sandbox=no_sandbox,
         )
@@ -151,6 +154,18 @@ def other_files_context(server: CodegenServer, document: Document) -> list[str]:
     """Snippets of the other open documents for the start of `document`'s prompts."""
     limit = server.settings.context.other_files
     return other_file_snippets(server.documents, document, limit) if limit else []
+
+
+def same_language_texts(server: CodegenServer, document: Document) -> list[str]:
+    """The texts of the other open documents in `document`'s language (most recent first),
+    where in-context examples come from; none when `context.inContextExamples` is 0."""
+    if not server.settings.context.in_context_examples:
+        return []
+    return [
+        other.text
+        for other in server.documents.recent()
+        if other.uri != document.uri and other.language_id == document.language_id
+    ]
 
 
 def _as_you_type(server: CodegenServer, *, typing: bool) -> Settings:

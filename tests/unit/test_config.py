@@ -49,7 +49,12 @@ DEFAULT_WIRE = {
         "logprobs": True,
         "batchedN": "auto",
     },
-    "context": {"otherFiles": 3, "otherFilesShare": 0.25},
+    "context": {
+        "otherFiles": 3,
+        "otherFilesShare": 0.25,
+        "inContextExamples": 0,
+        "docstringFromComment": False,
+    },
     "stats": {"enabled": True},
     "explain": {"insert": True},
 }

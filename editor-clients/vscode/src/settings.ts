@@ -38,6 +38,8 @@ export const SERVER_SETTINGS = [
   'remote.logprobs',
   'context.otherFiles',
   'context.otherFilesShare',
+  'context.inContextExamples',
+  'context.docstringFromComment',
   'stats.enabled',
   'explain.insert',
 ] as const;

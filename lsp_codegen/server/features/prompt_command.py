@@ -15,7 +15,7 @@ from lsp_codegen.pipeline import prepare_prompt
 from lsp_codegen.server.app import CodegenServer
 from lsp_codegen.server.command_ids import EXPLAIN_PROMPT
 from lsp_codegen.server.errors import invalid_params
-from lsp_codegen.server.generation import other_files_context
+from lsp_codegen.server.generation import other_files_context, same_language_texts
 from lsp_codegen.server.positions import to_offset
 
 
@@ -32,7 +32,8 @@ def register(server: CodegenServer) -> None:
         )
         engine = await ls.models.engine()
         extra = other_files_context(ls, document)
-        prompt = prepare_prompt(engine, insertion, ls.settings, extra)
+        sources = same_language_texts(ls, document)
+        prompt = prepare_prompt(engine, insertion, ls.settings, extra, sources)
         return {
             "version": document.version,
             "prompt": prompt.text,
