@@ -265,12 +265,15 @@ async def generate(
 
 def _prompt_facts(prompt: Prompt, other_files: int) -> dict[str, object]:
     """What went into the prompt, in characters (tokens are counted when it is read)."""
-    return {
+    facts: dict[str, object] = {
         "prefixChars": len(prompt.prefix),
         "suffixChars": len(prompt.suffix),
         "otherFiles": other_files if prompt.extra else 0,
         "fim": prompt.fim,
     }
+    if prompt.restated:
+        facts["docstringFromComment"] = True
+    return facts
 
 
 def _ranking_facts(ranking: Ranking) -> dict[str, object]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lsp_codegen.config import Settings
+from lsp_codegen.config import ContextSettings, Settings
 from lsp_codegen.context.insertion import locate_insertion
 from lsp_codegen.context.types import Insertion, Mode
 from lsp_codegen.engine.base import CancelToken, CandidateUpdate
 from lsp_codegen.engine.transformers.loader import LoadOptions, load_local_engine
 from lsp_codegen.pipeline import Collected, generate, rank_so_far
+from lsp_codegen.stages import StageLog
 
 SOURCE = "def f(x):\n    "
 
@@ -23,6 +24,22 @@ async def test_a_block_cut_by_the_token_budget_keeps_whole_lines(endless_model_d
     result = await generate(engine, insertion, settings, CancelToken())
     assert result.candidates == []
     assert result.prompt is not None and result.prompt.text.endswith(SOURCE)
+
+
+async def test_the_restated_docstring_is_read_but_not_inserted(scripted_model_dir: Path) -> None:
+    # The scripted model writes "    return 1" lines whatever the prompt.
+    engine = load_local_engine(LoadOptions(model=str(scripted_model_dir)), print, lambda _: None)
+    source = "# Return one.\ndef one():\n    "
+    insertion = locate_insertion(source, len(source), "python")
+    context = ContextSettings(docstring_from_comment=True)
+    settings = Settings(num_candidates=1, max_new_tokens=12, context=context)
+    stages = StageLog()
+    result = await generate(engine, insertion, settings, CancelToken(), stages=stages)
+    assert result.prompt is not None
+    assert result.prompt.text.endswith(source + '"""Return one."""\n    ')
+    assert result.candidates and result.candidates[0].text.startswith("return 1")
+    prompt_stage = next(s for s in stages.as_json() if s["stage"] == "prompt")
+    assert prompt_stage["docstringFromComment"] is True
 
 
 async def test_line_mode_keeps_the_partial_line(endless_model_dir: Path) -> None:
