@@ -27,6 +27,10 @@ async def explain(client: LanguageClient, uri: str, line: int, character: int) -
 
 async def test_a_name_from_another_open_file_is_in_the_prompt(client: LanguageClient) -> None:
     await wait_ready(client)
+    no_examples = {"inContextExamples": 0}  # only the other files before this one
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"context": no_examples})
+    )
     open_document(client, MAIN, MAIN_TEXT)
     alone = await explain(client, MAIN, 2, 9)
     assert "only_in_utils" not in alone["prompt"] and alone["otherFiles"] == ""
@@ -38,7 +42,7 @@ async def test_a_name_from_another_open_file_is_in_the_prompt(client: LanguageCl
     assert 0 < answer["tokens"] <= answer["contextTokens"]
 
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"context": {"otherFiles": 0}})
+        types.DidChangeConfigurationParams(settings={"context": {"otherFiles": 0, **no_examples}})
     )
     off = await explain(client, MAIN, 2, 9)
     assert off["prompt"] == MAIN_TEXT

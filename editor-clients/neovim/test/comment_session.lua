@@ -4,6 +4,7 @@
 -- On a comment with an example, and on one without: the code-action menu (twice, as a
 -- user presses it again), :LspCodegenCandidates, :LspCodegenGenerate — logging what each
 -- showed and after how long. Nothing is checked: it prints what a user would see.
+-- LSP_CODEGEN_SETTINGS (JSON) sets the server's settings, e.g. to compare two of them.
 
 local here = vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2))
 vim.opt.rtp:prepend(vim.fs.dirname(here))
@@ -63,8 +64,10 @@ end
 
 local function main()
   local plugin = require('lsp_codegen')
+  local settings = os.getenv('LSP_CODEGEN_SETTINGS') -- JSON, e.g. '{"numCandidates": 8}'
   check(plugin.setup({
     cmd = { env('LSP_CODEGEN_PYTHON'), '-m', 'lsp_codegen', 'serve', '--stdio' },
+    settings = settings and vim.json.decode(settings) or nil,
   }), 'setup starts the server')
   for _, lines in ipairs(PROMPTS) do
     session(plugin, lines)

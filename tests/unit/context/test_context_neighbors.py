@@ -164,7 +164,8 @@ async def test_generate_sends_the_other_files_first(tiny_model_dir: Path) -> Non
     engine = load_local_engine(LoadOptions(model=str(tiny_model_dir)), print, lambda _: None)
     source = "result = helper_defined_elsewhere("
     snippet = "# File: utils.py\ndef helper_defined_elsewhere(a):\n    return a\n"
-    settings = Settings(num_candidates=1, max_new_tokens=2, context=ContextSettings())
+    context = ContextSettings(in_context_examples=0)  # the other files alone
+    settings = Settings(num_candidates=1, max_new_tokens=2, context=context)
     located = locate_insertion(source, len(source), "python")
     result = await generate(engine, located, settings, CancelToken(), extra=[snippet])
     assert result.prompt.extra == snippet
