@@ -26,10 +26,15 @@ async def test_the_open_files_nearest_function_and_the_docstring_are_in_the_prom
     client: LanguageClient,
 ) -> None:
     await wait_ready(client)
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"context": {"otherFiles": 0, "inContextExamples": 0}}
+        )
+    )
     open_document(client, DATES, DATES_TEXT)
     open_document(client, MAIN, MAIN_TEXT)
     plain = await explain(client, MAIN, 1, 20)
-    assert plain["prompt"].endswith(MAIN_TEXT + "\n    ")
+    assert plain["prompt"] == MAIN_TEXT + "\n    "
 
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(

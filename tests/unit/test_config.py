@@ -52,7 +52,7 @@ DEFAULT_WIRE = {
     "context": {
         "otherFiles": 3,
         "otherFilesShare": 0.25,
-        "inContextExamples": 0,
+        "inContextExamples": 1,
         "docstringFromComment": False,
     },
     "stats": {"enabled": True},
