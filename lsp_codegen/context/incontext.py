@@ -3,7 +3,7 @@ the prompt, so a small model sees a description followed by the body that does i
 
 They come from the workspace (the other open documents of the same language: Python
 functions of at most `MAX_LINES` lines with a docstring or a comment above, nearest to
-the prompt by the words of their name, description and identifiers) or, when it has
+the comment prompt by the words of their name, description and identifiers) or, when it has
 none, a built-in neutral one written in the form of the prompt (a comment above the
 `def`, or a docstring under it).
 """
@@ -22,6 +22,8 @@ from lsp_codegen.context.types import Insertion
 MAX_LINES = 12  # a longer function costs more of the budget than it teaches
 MAX_SOURCE_CHARS = 200_000  # a bigger document is not parsed for examples
 _WORD = re.compile(r"[A-Za-z]+")
+_DEF = re.compile(r"\s*(async\s+)?def\s")
+_SCAN_LINES = 80  # how far above the cursor the function it is in is looked for
 # Words every function has, which say nothing about which one is near.
 _COMMON = frozenset(
     {w.lower() for w in keyword.kwlist}
@@ -75,7 +77,7 @@ def in_context_examples(
     skipped. With no workspace example, the built-in one of the language, if any."""
     if count <= 0:
         return []
-    wanted = _words(_prompt_words(insertion))
+    wanted = _words(_topic(insertion))
     parsed = sources if insertion.language == "python" else ()
     found = [
         example
@@ -132,10 +134,33 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) ->
     return _Function(text, _words(text))
 
 
-def _prompt_words(insertion: Insertion) -> str:
-    comment = insertion.comment.text if insertion.comment is not None else ""
-    last_line = insertion.prefix.rsplit("\n", 2)[-2:]
-    return comment + " " + " ".join(last_line)
+def _topic(insertion: Insertion) -> str:
+    """What the code at the cursor is about: the function it is in (its header, the
+    comment above, its docstring), else the comment prompt. Not the code being typed, so
+    the choice, and the start of the prompt (which a KV cache reuses), stays put while
+    the user types the body."""
+    comment = insertion.comment
+    if comment is not None and comment.header_line is None:
+        return comment.text
+    lines = insertion.prefix.splitlines()[-_SCAN_LINES:]
+    header = next((i for i in range(len(lines) - 1, -1, -1) if _DEF.match(lines[i])), None)
+    if header is None:
+        return comment.text if comment is not None else ""
+    above = header
+    while above > 0 and lines[above - 1].lstrip().startswith("#"):
+        above -= 1
+    return "\n".join(lines[above : _docstring_end(lines, header + 1)])
+
+
+def _docstring_end(lines: list[str], start: int) -> int:
+    """The index after the docstring that opens on line `start`, if one does; else `start`."""
+    opening = lines[start].lstrip()[:3] if start < len(lines) else ""
+    if opening not in ('"""', "'''"):
+        return start
+    if opening in lines[start].lstrip()[3:]:
+        return start + 1
+    closing = (i for i in range(start + 1, len(lines)) if opening in lines[i])
+    return next(closing, len(lines) - 1) + 1
 
 
 def _words(text: str) -> frozenset[str]:

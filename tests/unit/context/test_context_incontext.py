@@ -91,3 +91,18 @@ def test_javascript_gets_its_built_in_and_other_languages_none() -> None:
 
 def test_none_when_asked_for_none() -> None:
     assert in_context_examples(at_end(COMMENT_PROMPT), [DATES], 0) == []
+
+
+def test_typing_below_the_comment_keeps_the_choice() -> None:
+    # The prompt's start (the examples) must stay put while code is typed under the comment.
+    first = in_context_examples(at_end(DOCSTRING_PROMPT), [SHAPES, DATES], 1)
+    typed = in_context_examples(at_end(DOCSTRING_PROMPT + "width = area("), [SHAPES, DATES], 1)
+    assert first == typed and first[0].startswith("def parse_date(")
+
+
+def test_the_function_being_written_is_what_it_is_about() -> None:
+    # A docstring over several lines counts whole; the code below it does not.
+    prompt = 'def f(x):\n    """Compute the\n    perimeter.\n    """\n    area = 1\n    '
+    assert in_context_examples(at_end(prompt), [DATES, SHAPES], 1)[0] == SHAPES + "\n\n"
+    after_one_line = 'def f(x):\n    """The perimeter."""\n    parse_date = 1\n    '
+    assert in_context_examples(at_end(after_one_line), [DATES, SHAPES], 1)[0] == SHAPES + "\n\n"
