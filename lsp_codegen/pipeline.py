@@ -188,8 +188,9 @@ def prepare_prompt(
         engine.tokenizer.count,
         tokens,
         fim,
-        [*examples, *extra],
+        extra,
         extra_tokens,
+        examples=examples,
         restated=restated,
     )
 

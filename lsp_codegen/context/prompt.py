@@ -37,20 +37,23 @@ def build_prompt(
     extra: Sequence[str] = (),
     extra_tokens: int = 0,
     *,
+    examples: Sequence[str] = (),
     restated: str = "",
 ) -> Prompt:
     """The prompt for `insertion` within `context_tokens` tokens, as `count` counts them
     (the model's own tokenizer).
 
-    `extra` (snippets from other files, see context.neighbors) comes first, fitted
-    into `extra_tokens` by `fit_snippets`; the document gets the rest. With FIM the
+    `examples` (in-context examples, see context.incontext), then `extra` (snippets
+    from other files, see context.neighbors) come first, fitted into `extra_tokens` by
+    `fit_snippets` (an example whole or not at all); the document gets the rest. With FIM the
     suffix gets about a quarter of that and any of it left unused goes to the
     prefix; without FIM the prefix gets it all and the suffix is dropped.
     `Prompt.prefix` is the budgeted document prefix; the prompt text continues it
     with `insertion.leading`, then `restated` (text the model reads after the
     cursor but the document does not get, see context.restate).
     """
-    head, head_tokens = _fitted(tuple(extra), min(extra_tokens, context_tokens // 2), count)
+    head_budget = min(extra_tokens, context_tokens // 2)
+    head, head_tokens = _fitted(tuple(examples), tuple(extra), head_budget, count)
     cursor = insertion.leading + restated
     budget = context_tokens - (count(cursor) if cursor else 0)
     budget -= head_tokens
@@ -79,17 +82,19 @@ def start_alike(first: Prompt, second: Prompt, chars: int = 512) -> bool:
     return first.text[:compared] == second.text[:compared]
 
 
-def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens) -> str:
+def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens, whole: int = 0) -> str:
     """The snippets, in order, each cut to whole lines within its share of `budget`.
 
     Each gets an equal share of what is left, so a short one leaves more to the
-    next. A snippet cut down to its header line (or less) is dropped.
+    next. A snippet cut down to its header line (or less) is dropped, and so is
+    any of the first `whole` (in-context examples: a function cut short teaches
+    nothing) that does not fit whole.
     """
     kept: list[str] = []
     for position, snippet in enumerate(snippets):
         share = budget // (len(snippets) - position)
         text = keep_head(snippet, share, count)
-        if len(_TERMINATOR.findall(text)) < 2:
+        if len(_TERMINATOR.findall(text)) < 2 or (position < whole and text != snippet):
             continue
         kept.append(text)
         budget -= count(text)
@@ -97,9 +102,11 @@ def fit_snippets(snippets: Sequence[str], budget: int, count: CountTokens) -> st
 
 
 @functools.lru_cache(maxsize=4)
-def _fitted(snippets: tuple[str, ...], budget: int, count: CountTokens) -> tuple[str, int]:
+def _fitted(
+    examples: tuple[str, ...], snippets: tuple[str, ...], budget: int, count: CountTokens
+) -> tuple[str, int]:
     # The snippets stay the same while the user types in one file: fit them once.
-    head = fit_snippets(snippets, budget, count)
+    head = fit_snippets(examples + snippets, budget, count, whole=len(examples))
     return head, count(head) if head else 0
 
 

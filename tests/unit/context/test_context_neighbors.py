@@ -124,6 +124,16 @@ def test_fit_snippets_shares_the_budget_and_drops_bare_headers() -> None:
     assert fit_snippets([], 100, tokenizer.count) == ""
 
 
+def test_an_example_fits_whole_or_not_at_all() -> None:
+    tokenizer = FakeWhitespaceTokenizer()
+    example = "# Add.\ndef add(a, b):\n    return a + b\n\n\n"  # 10 tokens
+    snippet = "# File: b.py\n" + numbered(0, 50)
+    assert fit_snippets([example, snippet], 20, tokenizer.count, whole=1).startswith(example)
+    cut = fit_snippets([example, snippet], 12, tokenizer.count, whole=1)  # its share: 6
+    assert "def add" not in cut and cut.startswith("# File: b.py\n")
+    assert fit_snippets([example], 6, tokenizer.count).startswith("# Add.\ndef")  # cut
+
+
 def test_the_extra_context_comes_first_within_its_share() -> None:
     tokenizer = FakeWhitespaceTokenizer()
     snippet = "# File: b.py\n" + numbered(0, 50)
