@@ -77,7 +77,8 @@ def in_context_examples(
     skipped. With no workspace example, the built-in one of the language, if any."""
     if count <= 0:
         return []
-    wanted = _words(_topic(insertion))
+    topic = _topic(insertion)
+    wanted = _words(topic)
     parsed = sources if insertion.language == "python" else ()
     found = [
         example
@@ -90,7 +91,9 @@ def in_context_examples(
     if chosen:
         return chosen
     built_in = _BUILT_IN.get(insertion.language)
-    return [] if built_in is None else [_format(built_in, insertion)]
+    if built_in is None:
+        return []
+    return [_format(built_in, insertion.language, _has_docstring(topic))]
 
 
 @dataclass(frozen=True)
@@ -171,22 +174,24 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 2 and w not in _COMMON)
 
 
-def _format(example: _BuiltIn, insertion: Insertion) -> str:
-    """`example` as the prompt is written: a docstring under the header when the prompt's
-    comment is a docstring, else a comment above it."""
-    unit = "    " if insertion.language == "python" else "  "
+def _has_docstring(topic: str) -> bool:
+    """The topic (see `_topic`) is a function described by a docstring, not a comment."""
+    lines = topic.splitlines()
+    header = next((i for i, line in enumerate(lines) if _DEF.match(line)), None)
+    return header is not None and _docstring_end(lines, header + 1) > header + 1
+
+
+def _format(example: _BuiltIn, language: str, docstring: bool) -> str:
+    """`example` as the function the code is in is written: a docstring under the header
+    when it has one, else a comment above it. Taken from that function, not from the
+    cursor, so the lines after an accepted suggestion get the same prompt start."""
+    unit = "    " if language == "python" else "  "
     body = [unit + line for line in example.body]
-    comment = insertion.comment
-    docstring = (
-        comment is not None
-        and comment.header_line is not None
-        and comment.header_line < comment.first_line
-    )
-    if insertion.language == "python" and docstring:
+    if language == "python" and docstring:
         lines = [example.header, f'{unit}"""{example.description}"""', *body]
     else:
-        marker = "#" if insertion.language == "python" else "//"
+        marker = "#" if language == "python" else "//"
         lines = [f"{marker} {example.description}", example.header, *body]
-    if insertion.language != "python":
+    if language != "python":
         lines.append("}")
     return "\n".join(lines) + "\n\n\n"

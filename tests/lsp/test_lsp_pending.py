@@ -170,8 +170,13 @@ def test_speculation_is_on_by_default_and_can_be_turned_off(scripted_model_dir: 
 
 def test_a_request_stops_a_running_speculation(endless_model_dir: Path) -> None:
     # "x" forever: the line is completed until the budget, and so is the speculation.
+    # No in-context example: 1.5 s of "x" nearly fills contextTokens, and the example's
+    # tokens would move the prompt window, where speculation rightly does not start.
     raw = _server(
-        endless_model_dir, maxNewTokens=4000, inline={"maxTimeMs": 1500, "speculative": True}
+        endless_model_dir,
+        maxNewTokens=4000,
+        inline={"maxTimeMs": 1500, "speculative": True},
+        context={"inContextExamples": 0},
     )
     try:
         _insert(raw, 2, 2, 0, "    y")
@@ -197,7 +202,11 @@ def test_no_speculation_when_it_would_move_the_prompt_window(scripted_model_dir:
     # whole prompt read now and another one when the user does not accept.
     long_file = "".join(f"value_{i} = {i} * {i} + {i}\n" for i in range(60)) + PROMPT
     raw = _server(
-        scripted_model_dir, maxNewTokens=8, contextTokens=64, inline={"speculative": True}
+        scripted_model_dir,
+        maxNewTokens=8,
+        contextTokens=64,
+        inline={"speculative": True},
+        context={"inContextExamples": 0},  # the window alone decides here
     )
     try:
         document = {"uri": OTHER, "languageId": "python", "version": 1, "text": long_file}

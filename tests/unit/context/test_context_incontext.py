@@ -106,3 +106,11 @@ def test_the_function_being_written_is_what_it_is_about() -> None:
     assert in_context_examples(at_end(prompt), [DATES, SHAPES], 1)[0] == SHAPES + "\n\n"
     after_one_line = 'def f(x):\n    """The perimeter."""\n    parse_date = 1\n    '
     assert in_context_examples(at_end(after_one_line), [DATES, SHAPES], 1)[0] == SHAPES + "\n\n"
+
+
+def test_the_lines_after_an_accepted_body_get_the_same_built_in() -> None:
+    # Speculation reads the prompt after accepting: its start must be the shown one's.
+    accepted = DOCSTRING_PROMPT + "return text.split('-')\n    "
+    assert in_context_examples(at_end(accepted), [], 1) == in_context_examples(
+        at_end(DOCSTRING_PROMPT), [], 1
+    )
