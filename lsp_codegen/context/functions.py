@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
+
+# A line that starts a Python function definition.
+DEF_LINE = re.compile(r"\s*(async\s+)?def\s")
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,12 @@ def function_at(text: str, line: int) -> FunctionAt | None:
     first = min([found.lineno, *(d.lineno for d in found.decorator_list)]) - 1
     lines = text.splitlines()
     description = "\n".join(
-        part for part in (_comment_above(lines, first), ast.get_docstring(found)) if part
+        part for part in (comment_above(lines, first), ast.get_docstring(found)) if part
     )
     return FunctionAt(found.name, first, (found.end_lineno or found.lineno) - 1, description)
 
 
-def _comment_above(lines: list[str], first: int) -> str:
+def comment_above(lines: list[str], first: int) -> str:
     """The `#` comment block directly above line `first`, markers stripped."""
     words: list[str] = []
     index = first - 1

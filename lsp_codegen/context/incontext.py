@@ -17,13 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lsp_codegen.context.functions import DEF_LINE, comment_above
 from lsp_codegen.context.types import Insertion
 
 MAX_LINES = 12  # a longer function costs more of the budget than it teaches
 MAX_SOURCE_CHARS = 200_000  # a bigger document is not parsed for examples
 _WORD = re.compile(r"[A-Za-z]+")
-_DEF = re.compile(r"\s*(async\s+)?def\s")
-_SCAN_LINES = 80  # how far above the cursor the function it is in is looked for
+_SCAN_CHARS = 8_000  # how far above the cursor the function it is in is looked for
 # Words every function has, which say nothing about which one is near.
 _COMMON = frozenset(
     {w.lower() for w in keyword.kwlist}
@@ -145,14 +145,14 @@ def _topic(insertion: Insertion) -> str:
     comment = insertion.comment
     if comment is not None and comment.header_line is None:
         return comment.text
-    lines = insertion.prefix.splitlines()[-_SCAN_LINES:]
-    header = next((i for i in range(len(lines) - 1, -1, -1) if _DEF.match(lines[i])), None)
+    # Only the prefix's end: this runs at every keystroke, whatever the document's size.
+    tail = insertion.prefix[-_SCAN_CHARS:]
+    lines = tail.splitlines()[1 if len(tail) < len(insertion.prefix) else 0 :]
+    header = next((i for i in range(len(lines) - 1, -1, -1) if DEF_LINE.match(lines[i])), None)
     if header is None:
         return comment.text if comment is not None else ""
-    above = header
-    while above > 0 and lines[above - 1].lstrip().startswith("#"):
-        above -= 1
-    return "\n".join(lines[above : _docstring_end(lines, header + 1)])
+    described = lines[header : _docstring_end(lines, header + 1)]
+    return "\n".join([comment_above(lines, header), *described])
 
 
 def _docstring_end(lines: list[str], start: int) -> int:
@@ -177,7 +177,7 @@ def _words(text: str) -> frozenset[str]:
 def _has_docstring(topic: str) -> bool:
     """The topic (see `_topic`) is a function described by a docstring, not a comment."""
     lines = topic.splitlines()
-    header = next((i for i, line in enumerate(lines) if _DEF.match(line)), None)
+    header = next((i for i, line in enumerate(lines) if DEF_LINE.match(line)), None)
     return header is not None and _docstring_end(lines, header + 1) > header + 1
 
 

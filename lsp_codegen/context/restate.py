@@ -8,11 +8,9 @@ changes: the candidate goes where the cursor is and the user's text stays as wri
 
 from __future__ import annotations
 
-import re
-
+from lsp_codegen.context.functions import DEF_LINE
 from lsp_codegen.context.types import Insertion
 
-_DEF = re.compile(r"\s*(async\s+)?def\s")
 _QUOTES = ('"""', "'''")
 
 
@@ -45,7 +43,7 @@ def _starts_empty_body(before: str, lines: list[str], header_line: int, indent: 
     between the `def` header and it is the header's own (a long signature) or blank."""
     if not indent or not before.endswith(indent) or len(lines) <= header_line + 1:
         return False
-    if lines[-1] != indent or not _DEF.match(lines[header_line]):
+    if lines[-1] != indent or not DEF_LINE.match(lines[header_line]):
         return False
     header_end = next(
         (i for i in range(header_line, len(lines) - 1) if lines[i].rstrip().endswith(":")), None
