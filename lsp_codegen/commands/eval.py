@@ -109,7 +109,7 @@ def run_eval(args: argparse.Namespace) -> int:
         for variant in variants
     }  # fmt: skip
     if compared:
-        _report_variants(runs, Path(args.out), settings.num_candidates)
+        _report_variants(runs, Path(args.out))
     else:
         run = dataclasses.replace(runs[""], seconds=time.monotonic() - started)
         json_path, html_path = write_report(run, Path(args.out))
@@ -125,13 +125,14 @@ def _seconds(results: Sequence[ProblemResult]) -> float:
     return sum(result.generation_seconds + result.judge_seconds for result in results)
 
 
-def _report_variants(runs: Mapping[str, EvalRun], out: Path, n: int) -> None:
-    """One report per variant in OUT/NAME/, the comparison printed and in OUT/."""
+def _report_variants(runs: Mapping[str, EvalRun], out: Path) -> None:
+    """One report per variant in OUT/NAME/ (with its own N), the comparison printed and
+    in OUT/."""
     for name, run in runs.items():
         print(f"== {name}")
-        print(summary(run.metrics, n, ablation(run.results)))
+        print(summary(run.metrics, run.settings.num_candidates, ablation(run.results)))
         write_report(run, out / name)
-    print(comparison_table(runs, n))
+    print(comparison_table(runs))
     print(f"reports: {out}/NAME/report.html (comparison: {write_comparison(runs, out)})")
 
 

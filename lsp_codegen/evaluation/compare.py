@@ -22,6 +22,7 @@ def variant_row(run: EvalRun) -> dict[str, object]:
     generation = sorted(result.generation_seconds for result in results)
     return {
         "problems": metrics.problems,
+        "num_candidates": run.settings.num_candidates,
         "first_sample": metrics.first_sample,
         "ranked": metrics.ranked,
         "oracle": metrics.oracle,
@@ -43,12 +44,15 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[rank]
 
 
-def comparison_table(runs: Mapping[str, EvalRun], n: int) -> str:
-    """The variants as aligned terminal lines, one per variant."""
+def comparison_table(runs: Mapping[str, EvalRun]) -> str:
+    """The variants as aligned terminal lines, one per variant. The oracle column is
+    "pass@N" with each variant's own N when the variants set different ones."""
     width = max([len("variant"), *(len(name) for name in runs)])
+    sizes = {run.settings.num_candidates for run in runs.values()}
+    oracle = f"pass@{sizes.pop()}" if len(sizes) == 1 else "pass@N"
     header = (
-        f"{'variant':<{width}}  {'first':>10}  {'ranked':>10}  {f'pass@{n}':>10}  "
-        f"{'sel.eff':>7}  {'distinct':>8}  {'gen s mean/p95':>14}  {'time':>7}"
+        f"{'variant':<{width}}  {'first':>10}  {'ranked':>10}  {oracle:>10}  "
+        f"{'sel.eff':>7}  {'distinct':>8}  {'gen s mean/p95':>14}  {'time':>7}  {'N':>3}"
     )
     lines = [header]
     for name, run in runs.items():
@@ -61,7 +65,7 @@ def comparison_table(runs: Mapping[str, EvalRun], n: int) -> str:
             f"{'n/a' if efficiency is None else f'{efficiency:.2f}':>7}  "
             f"{row['distinct_per_problem']:>8.2f}  "
             f"{row['generation_seconds_mean']:>6.1f}/{row['generation_seconds_p95']:<7.1f}  "
-            f"{run.seconds / 60:>5.1f} m"
+            f"{run.seconds / 60:>5.1f} m  {run.settings.num_candidates:>3}"
         )
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -56,11 +57,19 @@ def test_a_variants_row_counts_passes_distinct_candidates_and_time() -> None:
 
 
 def test_the_table_has_one_line_per_variant() -> None:
-    header, flat, spread = comparison_table({"flat": FLAT, "spread": SPREAD}, 4).splitlines()
+    header, flat, spread = comparison_table({"flat": FLAT, "spread": SPREAD}).splitlines()
     assert header.split()[:4] == ["variant", "first", "ranked", "pass@4"]
     assert flat.split()[:7] == ["flat", "1", "25.0%", "1", "25.0%", "1", "25.0%"]
     assert spread.split()[5:9] == ["2", "50.0%", "0.50", "2.00"]
-    assert "29.5/100.0" in spread and spread.endswith("1.0 m")
+    assert "29.5/100.0" in spread and spread.endswith("1.0 m    4")
+
+
+def test_variants_with_their_own_n_are_labelled_by_it() -> None:
+    sixteen = dataclasses.replace(SPREAD, settings=Settings(num_candidates=16))
+    header, flat, wide = comparison_table({"flat": FLAT, "n16": sixteen}).splitlines()
+    assert header.split()[3] == "pass@N" and header.split()[-1] == "N"
+    assert flat.split()[-1] == "4" and wide.split()[-1] == "16"
+    assert variant_row(sixteen)["num_candidates"] == 16
 
 
 def test_the_json_names_what_each_variant_changed(tmp_path: Path) -> None:
