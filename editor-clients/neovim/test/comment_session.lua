@@ -64,10 +64,9 @@ end
 
 local function main()
   local plugin = require('lsp_codegen')
-  local settings = os.getenv('LSP_CODEGEN_SETTINGS') -- JSON, e.g. '{"numCandidates": 8}'
   check(plugin.setup({
     cmd = { env('LSP_CODEGEN_PYTHON'), '-m', 'lsp_codegen', 'serve', '--stdio' },
-    settings = settings and vim.json.decode(settings) or nil,
+    settings = H.settings(),
   }), 'setup starts the server')
   for _, lines in ipairs(PROMPTS) do
     session(plugin, lines)

@@ -15,6 +15,13 @@ function H.env(name)
   return assert(os.getenv(name), name .. ' is not set: run through tests/editors/test_neovim.py')
 end
 
+--- The server's settings from $LSP_CODEGEN_SETTINGS (JSON, e.g. '{"numCandidates": 8}'), to
+--- compare two settings by hand; nil (the defaults) when it is not set.
+function H.settings()
+  local settings = os.getenv('LSP_CODEGEN_SETTINGS')
+  return settings and vim.json.decode(settings) or nil
+end
+
 --- Let Neovim's main loop run for `ms` while the script's coroutine sleeps.
 function H.sleep(ms)
   local co = coroutine.running()

@@ -8,7 +8,8 @@
 -- A pause is answered (fresh) only when the ghost text there comes from an answer to a request
 -- sent after the pause's last keystroke; Neovim keeps drawing the previous suggestion until an
 -- answer replaces it, and those stale ones are counted apart.
--- LSP_CODEGEN_PAUSE_MS sets the pause (default 2000).
+-- LSP_CODEGEN_PAUSE_MS sets the pause (default 2000); LSP_CODEGEN_SETTINGS (JSON) the server's
+-- settings, e.g. '{"context": {"inContextExamples": 0}}' to compare with the defaults.
 
 local here = vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2))
 vim.opt.rtp:prepend(vim.fs.dirname(here))
@@ -107,6 +108,7 @@ local function main()
   local plugin = require('lsp_codegen')
   check(plugin.setup({
     cmd = { env('LSP_CODEGEN_PYTHON'), '-m', 'lsp_codegen', 'serve', '--stdio' },
+    settings = H.settings(),
   }), 'setup starts the server')
   local path = vim.fn.tempname() .. '.py'
   local source = vim.fn.readfile(vim.fs.joinpath(vim.fs.dirname(vim.fs.dirname(vim.fs.dirname(here))),
