@@ -3,8 +3,8 @@ gate, so a valid start the model wrote is shown rather than nothing.
 
 Whole lines first, longest first: a block whose last line broke off keeps the lines
 before it. Then, within the first line, its longest start that ends at a token
-boundary (`= s.split() if (` keeps `= s.split()`). Each try is one syntax check of the
-spliced document; a candidate gets at most `MAX_TRIES`.
+boundary (`= s.split() if (` keeps `= s.split()`), never inside a string literal. Each
+try is one syntax check of the spliced document; a candidate gets at most `MAX_TRIES`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,17 @@ from lsp_codegen.context.types import Insertion
 from lsp_codegen.ranking.syntax import SyntaxResult, check_syntax
 
 MAX_TRIES = 24
-_TOKEN = re.compile(r"\w+|\S")
+# A string literal (with its prefix letters) is one token, and an unclosed one runs to the
+# line's end: a cut inside one can leave another literal that parses (the first two quotes
+# of a docstring's three are the empty string "").
+_QUOTED = (
+    r'"""(?:\\.|[^\\])*?(?:"""|$)',
+    r"'''(?:\\.|[^\\])*?(?:'''|$)",
+    r'"(?:\\.|[^"\\])*(?:"|$)',
+    r"'(?:\\.|[^'\\])*(?:'|$)",
+    r"`(?:\\.|[^`\\])*(?:`|$)",
+)
+_TOKEN = re.compile(r"[rRbBuUfF]{0,2}(?:" + "|".join(_QUOTED) + r")|\w+|\S")
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,10 @@ def test_an_empty_ranking_says_why() -> None:
     assert ranking.shown == []
     assert ranking.why_empty().startswith("1 rejected, none salvageable (syntax:")
     assert rank_all([], _line()).why_empty() == "the model wrote no candidate"
+
+
+def test_a_string_literal_is_never_cut() -> None:
+    # Seen typing in Neovim: a docstring cut by the time budget was shown as `""`.
+    assert salvage('"""The reverse of the sentence.\n\n', _block()) is None
+    found = salvage('= " ".join(s) + f"{', _line())
+    assert found is not None and found.text == '= " ".join(s)'
