@@ -17,7 +17,8 @@ from lsp_codegen.actions.agreement import agreement
 from lsp_codegen.config import Settings
 from lsp_codegen.context.bounded import bounded_insertion
 from lsp_codegen.context.fim import detect_fim
-from lsp_codegen.context.incontext import in_context_examples
+from lsp_codegen.context.header import file_header
+from lsp_codegen.context.incontext import in_context_examples, topic_of
 from lsp_codegen.context.prompt import build_prompt
 from lsp_codegen.context.restate import docstring_restatement
 from lsp_codegen.context.types import Insertion, Mode, Prompt
@@ -175,7 +176,8 @@ def prepare_prompt(
     the budget (`context.otherFilesShare`), after the in-context examples
     (`context.inContextExamples`, from `sources`: the other open documents' texts
     in this language). `context.docstringFromComment` restates the comment as the
-    function's docstring at the prompt's end.
+    function's docstring at the prompt's end; `context.fileHeader` puts a long Python
+    file's imports and the definitions mentioned at the cursor before the kept prefix.
     """
     fim = detect_fim(engine.tokenizer.vocabulary())
     tokens = settings.context_tokens
@@ -192,7 +194,16 @@ def prepare_prompt(
         extra_tokens,
         examples=examples,
         restated=restated,
+        header_for=_header_for(insertion, settings),
     )
+
+
+def _header_for(insertion: Insertion, settings: Settings) -> Callable[[str], str] | None:
+    """`context.fileHeader` for a Python document: the header of its cut-off start."""
+    if not settings.context.file_header or insertion.language != "python":
+        return None
+    topic = topic_of(insertion)
+    return lambda cut: file_header(cut, topic)
 
 
 async def generate(
@@ -274,6 +285,8 @@ def _prompt_facts(prompt: Prompt, other_files: int) -> dict[str, object]:
     }
     if prompt.restated:
         facts["docstringFromComment"] = True
+    if prompt.header:
+        facts["fileHeaderLines"] = sum(1 for line in prompt.header.splitlines() if line.strip())
     return facts
 
 

@@ -143,6 +143,11 @@ MEANINGS: Mapping[str, str] = {
         "the `#` comment above an empty Python function is restated as its docstring in the "
         "prompt (not in the document), so the model writes the body under it"
     ),
+    "context.fileHeader": (
+        "when the budget cuts off the start of a long Python file, its import lines and the "
+        "top-level definitions named where the cursor is (a function's or class's header, a "
+        "one-line assignment) go before the kept part, in at most an eighth of it"
+    ),
     "stats.enabled": (
         "record local acceptance statistics (`LSP_CODEGEN_STATS=off` also turns them off); "
         "nothing is ever sent anywhere"

@@ -77,7 +77,7 @@ def in_context_examples(
     skipped. With no workspace example, the built-in one of the language, if any."""
     if count <= 0:
         return []
-    topic = _topic(insertion)
+    topic = topic_of(insertion)
     wanted = _words(topic)
     parsed = sources if insertion.language == "python" else ()
     found = [
@@ -137,7 +137,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) ->
     return _Function(text, _words(text))
 
 
-def _topic(insertion: Insertion) -> str:
+def topic_of(insertion: Insertion) -> str:
     """What the code at the cursor is about: the function it is in (its header, the
     comment above, its docstring), else the comment prompt. Not the code being typed, so
     the choice, and the start of the prompt (which a KV cache reuses), stays put while
@@ -175,7 +175,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _has_docstring(topic: str) -> bool:
-    """The topic (see `_topic`) is a function described by a docstring, not a comment."""
+    """The topic (see `topic_of`) is a function described by a docstring, not a comment."""
     lines = topic.splitlines()
     header = next((i for i, line in enumerate(lines) if DEF_LINE.match(line)), None)
     return header is not None and _docstring_end(lines, header + 1) > header + 1

@@ -18,6 +18,7 @@ from lsp_codegen.context.fim import FimTemplate
 from lsp_codegen.context.types import Insertion, Prompt
 
 PREFIX_SHARE = 0.75  # of the budget, with FIM; the suffix gets the rest
+HEADER_SHARE = 0.125  # of the prefix's budget, at most, for the cut-off start's header
 # A prefix cut to the budget starts at a multiple of a step of lines: typing at its end
 # keeps the prompt's start (and the KV cache of it) for about a step. The step is one
 # line per this many tokens of budget, at most the cap (16 lines of a 1024 budget).
@@ -39,6 +40,7 @@ def build_prompt(
     *,
     examples: Sequence[str] = (),
     restated: str = "",
+    header_for: Callable[[str], str] | None = None,
 ) -> Prompt:
     """The prompt for `insertion` within `context_tokens` tokens, as `count` counts them
     (the model's own tokenizer).
@@ -50,7 +52,9 @@ def build_prompt(
     prefix; without FIM the prefix gets it all and the suffix is dropped.
     `Prompt.prefix` is the budgeted document prefix; the prompt text continues it
     with `insertion.leading`, then `restated` (text the model reads after the
-    cursor but the document does not get, see context.restate).
+    cursor but the document does not get, see context.restate). When the budget cuts
+    the prefix's start, `header_for` (see context.header) makes a header of that cut-off
+    part, which goes before the prefix within `HEADER_SHARE` of the budget.
     """
     head_budget = min(extra_tokens, context_tokens // 2)
     head, head_tokens = _fitted(tuple(examples), tuple(extra), head_budget, count)
@@ -58,16 +62,38 @@ def build_prompt(
     budget = context_tokens - (count(cursor) if cursor else 0)
     budget -= head_tokens
     if fim is None:
-        prefix = keep_tail(insertion.prefix, budget, count, _step_lines(budget))
-        text = head + prefix + cursor
-        return Prompt(text, prefix, "", False, insertion, extra=head, restated=restated)
+        header, prefix = _headed_prefix(insertion.prefix, budget, count, header_for)
+        text = head + header + prefix + cursor
+        return Prompt(
+            text, prefix, "", False, insertion, extra=head, restated=restated, header=header
+        )
     budget -= count(fim.format("", ""))
     suffix_budget = budget - int(budget * PREFIX_SHARE)
     suffix = keep_head(insertion.suffix, suffix_budget, count)
     prefix_budget = budget - (count(suffix) if suffix else 0)
-    prefix = keep_tail(insertion.prefix, prefix_budget, count, _step_lines(prefix_budget))
-    text = fim.format(head + prefix + cursor, suffix)
-    return Prompt(text, prefix, suffix, True, insertion, extra=head, restated=restated)
+    header, prefix = _headed_prefix(insertion.prefix, prefix_budget, count, header_for)
+    text = fim.format(head + header + prefix + cursor, suffix)
+    return Prompt(
+        text, prefix, suffix, True, insertion, extra=head, restated=restated, header=header
+    )
+
+
+def _headed_prefix(
+    whole: str, budget: int, count: CountTokens, header_for: Callable[[str], str] | None
+) -> tuple[str, str]:
+    """The header of what the budget cuts off `whole` (see `build_prompt`) and the prefix
+    kept within what the header leaves of `budget`."""
+    prefix = keep_tail(whole, budget, count, _step_lines(budget))
+    if header_for is None or len(prefix) == len(whole):
+        return "", prefix
+    header = keep_head(
+        header_for(whole[: len(whole) - len(prefix)]), int(budget * HEADER_SHARE), count
+    )
+    if not header.strip():
+        return "", prefix
+    header = header.rstrip() + "\n\n\n"  # blank lines part it from the kept prefix
+    rest = budget - count(header)
+    return header, keep_tail(whole, rest, count, _step_lines(budget))
 
 
 def _step_lines(budget: int) -> int:

@@ -54,3 +54,4 @@ class Prompt:
     stop: tuple[str, ...] = field(default_factory=tuple)  # literal stop strings
     extra: str = ""  # context from other files, placed before `prefix` in `text`
     restated: str = ""  # after the cursor in `text` only: the comment as a docstring
+    header: str = ""  # right before `prefix` in `text`: imports and definitions it cut off

@@ -48,3 +48,39 @@ async def test_the_open_files_nearest_function_and_the_docstring_are_in_the_prom
     restated = '\n    """Parse a date written as text."""\n    '
     assert answer["prompt"] == PARSE_DATE + "\n\n" + MAIN_TEXT + restated
     assert 0 < answer["tokens"] <= answer["contextTokens"]
+
+
+LONG = "file:///project/long.py"
+LONG_START = (
+    "import csv\nfrom pathlib import Path\n\nLIMIT = 10\n\n\ndef read_rows(path):\n    ...\n"
+)
+LONG_FILLER = "".join(f"setting_{i} = {i}  # one of many module settings\n" for i in range(400))
+LONG_END = "\n\n# read_rows of the file, at most LIMIT\ndef first_rows(path):\n    "
+
+
+async def test_a_long_files_cut_off_imports_and_mentioned_definitions_come_back(
+    client: LanguageClient,
+) -> None:
+    await wait_ready(client)
+    quiet = {"otherFiles": 0, "inContextExamples": 0}
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"contextTokens": 512, "context": quiet})
+    )
+    text = LONG_START + LONG_FILLER + LONG_END
+    open_document(client, LONG, text)
+    line = text.count("\n")
+    answer = await explain(client, LONG, line, 4)
+    header = (
+        "import csv\nfrom pathlib import Path\n\nLIMIT = 10\ndef read_rows(path):\n    ...\n\n\n"
+    )
+    assert answer["fileHeader"] == header
+    assert answer["prompt"].startswith(header + "setting_") and answer["prompt"].endswith(LONG_END)
+    assert answer["tokens"] <= 512
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"contextTokens": 512, "context": {**quiet, "fileHeader": False}}
+        )
+    )
+    answer = await explain(client, LONG, line, 4)
+    assert answer["fileHeader"] == "" and answer["prompt"].startswith("setting_")

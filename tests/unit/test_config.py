@@ -54,6 +54,7 @@ DEFAULT_WIRE = {
         "otherFilesShare": 0.25,
         "inContextExamples": 1,
         "docstringFromComment": False,
+        "fileHeader": True,
     },
     "stats": {"enabled": True},
     "explain": {"insert": True},

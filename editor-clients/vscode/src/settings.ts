@@ -40,6 +40,7 @@ export const SERVER_SETTINGS = [
   'context.otherFilesShare',
   'context.inContextExamples',
   'context.docstringFromComment',
+  'context.fileHeader',
   'stats.enabled',
   'explain.insert',
 ] as const;

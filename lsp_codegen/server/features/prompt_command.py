@@ -38,6 +38,7 @@ def register(server: CodegenServer) -> None:
             "version": document.version,
             "prompt": prompt.text,
             "otherFiles": prompt.extra,
+            "fileHeader": prompt.header,
             "fim": prompt.fim,
             "mode": insertion.mode.value,
             "tokens": engine.tokenizer.count(prompt.text),
