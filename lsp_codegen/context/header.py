@@ -1,7 +1,7 @@
 """The file's header, for a prompt whose budget cut off the start of a long Python file: its
-import lines and the top-level definitions that the code at the cursor mentions (a
-function's or class's header line, a one-line assignment), so the model still knows what
-`np`, `List` or `parse_row` is.
+import lines and the top-level definitions that the code at the cursor mentions (a short
+function or class whole, a longer one's header line, a one-line assignment), so the model
+still knows what `np`, `List` or `parse_row` is.
 
 It is built from the cut-off part only, which stays the same while the user types at the
 end of the kept part (the prompt's start moves in steps of lines), and from the topic
@@ -15,6 +15,7 @@ import functools
 import re
 
 MAX_SCAN_CHARS = 200_000  # of a longer cut-off part only its start is read
+MAX_WHOLE_LINES = 12  # a mentioned definition this short comes whole, a longer one as its header
 _NAMES = r"[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*"
 _IMPORT = re.compile(rf"(?:import\s+{_NAMES}\s*(?:#.*)?$|from\s+\.*[\w.]*\s+import\s)")
 _DEFINITION = re.compile(
@@ -30,7 +31,8 @@ _CLOSERS = ")]}"
 def file_header(cut: str, topic: str) -> str:
     """The import lines of `cut` (the start of the document the prompt leaves out), then
     the top-level definitions in it whose names `topic` mentions; "" when there are none.
-    A definition is its header line(s) and `...`; an assignment its one line."""
+    A definition comes whole when it has at most `MAX_WHOLE_LINES` lines, else as its
+    header line(s) and `...`; an assignment as its one line."""
     mentioned = frozenset(_IDENTIFIER.findall(topic))
     return _header(cut[:MAX_SCAN_CHARS], mentioned)
 
@@ -54,8 +56,11 @@ def _header(cut: str, mentioned: frozenset[str]) -> str:
             imports.extend(lines[index:end])
         elif (found := _DEFINITION.match(line)) and (found.group(1) or found.group(2)) in mentioned:
             signature_end = _signature_end(lines, index)
-            definitions.extend([*lines[index:signature_end], "    ..."])
-            end = signature_end
+            end = _block_end(lines, signature_end)
+            if end - index <= MAX_WHOLE_LINES:
+                definitions.extend(lines[index:end])
+            else:
+                definitions.extend([*lines[index:signature_end], "    ..."])
         elif (
             (found := _ASSIGNMENT.match(line)) and found.group(1) in mentioned and end == index + 1
         ):
@@ -63,6 +68,19 @@ def _header(cut: str, mentioned: frozenset[str]) -> str:
         index = max(end, index + 1)
     chosen = imports + ([""] if imports and definitions else []) + definitions
     return "\n".join(chosen) + "\n" if chosen else ""
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """The index after the indented block that starts on line `start` (its trailing
+    blank lines left out)."""
+    end = start
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.strip() and not line[0].isspace():
+            break
+        if line.strip():
+            end = index + 1
+    return end
 
 
 def _open_quote(line: str, quote: str) -> str:

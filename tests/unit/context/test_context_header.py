@@ -36,6 +36,22 @@ class Table(dict):
     rows = 0
 
 
+def summarize(table):
+    step_0 = 0
+    step_1 = 1
+    step_2 = 2
+    step_3 = 3
+    step_4 = 4
+    step_5 = 5
+    step_6 = 6
+    step_7 = 7
+    step_8 = 8
+    step_9 = 9
+    step_10 = 10
+    step_11 = 11
+    return table
+
+
 def unrelated(x):
     return x
 '''
@@ -53,9 +69,8 @@ def _insertion(text: str) -> Insertion:
 
 
 def test_imports_then_the_mentioned_definitions() -> None:
-    header = file_header(
-        START, "read the file, parse_row each line, at most MAX_ROWS, into a Table"
-    )
+    topic = "parse_row each line, at most MAX_ROWS, into a Table, then summarize it"
+    header = file_header(START, topic)
     assert header == (
         "import os\n"
         "import numpy as np, json\n"
@@ -64,9 +79,12 @@ def test_imports_then_the_mentioned_definitions() -> None:
         "\n"
         "MAX_ROWS = 100\n"
         'def parse_row(\n    line: str, separator: str = ","\n) -> List[str]:  # a long signature\n'
-        "    ...\n"
+        '    """Split one line."""\n'
+        "    return line.split(separator)\n"
         "class Table(dict):\n"
-        "    ...\n"
+        "    rows = 0\n"
+        "def summarize(table):\n"
+        "    ...\n"  # longer than MAX_WHOLE_LINES: its header only
     )
 
 

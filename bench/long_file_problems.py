@@ -1,0 +1,81 @@
+"""Problems as they look in a long file: `context.fileHeader`'s eval set.
+
+    python bench/long_file_problems.py --set humaneval --out /tmp/long.jsonl
+    lsp-codegen eval --problems /tmp/long.jsonl --strip-examples --n 8 --engine llamacpp \\
+      --variant 'header={}' --variant 'plain={"context":{"fileHeader":false}}'
+
+Every problem of the set whose prompt has something before its last top-level function (an
+import, a helper function) gets ~1,500 tokens of unrelated module code inserted right before
+that function, so a 1,024-token prompt budget cuts off the imports and helpers, as in a long
+file whose start is far above the cursor. The problems' own text is unchanged otherwise
+(the tests still run against the whole prompt). The eval sets' problems are short, so
+without this no prompt of theirs is ever cut and the header never applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lsp_codegen.evaluation.problems import Problem, load_problems, problems_path  # noqa: E402
+
+_TOP_DEF = re.compile(r"^def \w+\(", re.MULTILINE)
+_FILLER_FUNCTIONS = 48  # ~32 tokens each of the embedded model's tokenizer
+
+
+def filler() -> str:
+    """Unrelated, runnable module code: small documented functions of a settings module."""
+    return "".join(
+        f"def setting_{i}(config):\n"
+        f'    """The value of setting {i} in `config`, or its default."""\n'
+        f'    return config.get("setting_{i}", {i * 7 % 13})\n\n\n'
+        for i in range(_FILLER_FUNCTIONS)
+    )
+
+
+def padded(problem: Problem) -> Problem | None:
+    """`problem` with the filler before its last top-level function; None when nothing
+    comes before that function (there is nothing for a header to bring back)."""
+    starts = [match.start() for match in _TOP_DEF.finditer(problem.prompt)]
+    if not starts or not problem.prompt[: starts[-1]].strip():
+        return None
+    cut = starts[-1]
+    prompt = problem.prompt[:cut] + filler() + problem.prompt[cut:]
+    return Problem(
+        problem.task_id,
+        prompt,
+        problem.entry_point,
+        problem.test,
+        problem.canonical_solution,
+        problem.language,
+        problem.suffix,
+    )
+
+
+def main() -> None:
+    """Write the padded problems of a set as a HumanEval-format .jsonl."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", default="humaneval", help="humaneval or ours")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    chosen = [p for p in map(padded, load_problems(problems_path(args.set))) if p is not None]
+    with args.out.open("w", encoding="utf-8") as out:
+        for problem in chosen:
+            record = {
+                "task_id": problem.task_id,
+                "prompt": problem.prompt,
+                "entry_point": problem.entry_point,
+                "test": problem.test,
+                "canonical_solution": problem.canonical_solution,
+            }
+            out.write(json.dumps(record) + "\n")
+    print(f"{len(chosen)} problems with imports or helpers above their function: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
