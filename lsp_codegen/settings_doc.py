@@ -145,8 +145,9 @@ MEANINGS: Mapping[str, str] = {
     ),
     "context.fileHeader": (
         "when the budget cuts off the start of a long Python file, its import lines and the "
-        "top-level definitions named where the cursor is (a function's or class's header, a "
-        "one-line assignment) go before the kept part, in at most an eighth of it"
+        "top-level definitions named where the cursor is (a function or class of at most 12 "
+        "lines whole, a longer one's header, a one-line assignment) go before the kept part, "
+        "in at most an eighth of it"
     ),
     "stats.enabled": (
         "record local acceptance statistics (`LSP_CODEGEN_STATS=off` also turns them off); "
