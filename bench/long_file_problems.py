@@ -2,7 +2,8 @@
 
     python bench/long_file_problems.py --set humaneval --out /tmp/long.jsonl
     lsp-codegen eval --problems /tmp/long.jsonl --strip-examples --n 8 --engine llamacpp \\
-      --variant 'header={}' --variant 'plain={"context":{"fileHeader":false}}'
+      --variant 'header={"context":{"fileHeader":true}}' \\
+      --variant 'plain={"context":{"fileHeader":false}}'
 
 Every problem of the set whose prompt has something before its last top-level function (an
 import, a helper function) gets ~1,500 tokens of unrelated module code (other problems'

@@ -199,8 +199,9 @@ class ContextSettings:
     in_context_examples: int = _setting(1, "inContextExamples", _integer(0, 2))
     # The `#` comment above an empty `def` restated as its docstring in the prompt.
     docstring_from_comment: bool = _setting(False, "docstringFromComment", _flag())
-    # A long Python file's cut-off start, as its imports and the definitions mentioned.
-    file_header: bool = _setting(True, "fileHeader", _flag())
+    # A long Python file's cut-off start, as its imports and the definitions mentioned;
+    # off: no gain measured on the embedded model (docs/benchmarks.md, "File header").
+    file_header: bool = _setting(False, "fileHeader", _flag())
 
 
 @dataclass(frozen=True)

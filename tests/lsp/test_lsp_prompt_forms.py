@@ -64,7 +64,9 @@ async def test_a_long_files_cut_off_imports_and_mentioned_definitions_come_back(
     await wait_ready(client)
     quiet = {"otherFiles": 0, "inContextExamples": 0}
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"contextTokens": 512, "context": quiet})
+        types.DidChangeConfigurationParams(
+            settings={"contextTokens": 512, "context": {**quiet, "fileHeader": True}}
+        )
     )
     text = LONG_START + LONG_FILLER + LONG_END
     open_document(client, LONG, text)

@@ -54,7 +54,7 @@ DEFAULT_WIRE = {
         "otherFilesShare": 0.25,
         "inContextExamples": 1,
         "docstringFromComment": False,
-        "fileHeader": True,
+        "fileHeader": False,
     },
     "stats": {"enabled": True},
     "explain": {"insert": True},
