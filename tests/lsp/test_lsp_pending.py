@@ -71,6 +71,13 @@ def _idle(raw: RawServer, timeout: float = 30) -> dict[str, Any]:
     return status
 
 
+def _generations_reach(raw: RawServer, count: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while (found := raw.wait_ready()["generations"]) < count:
+        assert time.monotonic() < deadline, f"{found} generations, not {count}, after {timeout} s"
+        time.sleep(0.02)
+
+
 def _type_while_streaming(raw: RawServer, typed: str) -> dict[str, Any]:
     """Ask at the start of line 2, type `typed` there while the answer streams, ask
     again after it: the first request is cancelled; the second's answer is returned."""
@@ -219,6 +226,9 @@ def test_no_speculation_when_it_would_move_the_prompt_window(scripted_model_dir:
         assert status["speculative"]["started"] == 1 and status["generations"] == 1
         # A short file (the window does not move): speculated as usual.
         raw.request("textDocument/inlineCompletion", _params(2, 0, kind=1), 60)
+        # The speculation is counted as started before it reaches the engine: on a busy
+        # machine the engine can still be idle then (make test saw 2 generations here).
+        _generations_reach(raw, 3)
         assert _idle(raw)["generations"] == 3
     finally:
         raw.close()
