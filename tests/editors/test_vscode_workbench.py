@@ -95,6 +95,12 @@ QUIET = {
 # show). The server answers both requests from one generation; this test measures the
 # ghost text, so the list stays closed.
 GHOST_ONLY = {"editor.quickSuggestions": {"other": "off", "comments": "off", "strings": "off"}}
+# Keys land as typed: no auto-indent after `:` or closing brackets and quotes added.
+TYPE_AS_IS = {
+    "editor.autoIndent": "none",
+    "editor.autoClosingBrackets": "never",
+    "editor.autoClosingQuotes": "never",
+}
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +263,26 @@ def test_workbench_ghost_text_on_transformers(vsix: Path, tmp_path: Path, shots:
     with workbench(vsix, tmp_path, _settings("local")) as bench:
         results = drive(bench, shots, "ghost", timeout=240)
     print(f"keystroke → ghost text (local): {_summary(results['ghostMs'])}")
+
+
+def test_workbench_typing_word_by_word(vsix: Path, tmp_path: Path, shots: Path) -> None:
+    """A user typing two functions at the end of a file, keys 120 ms apart and a 2 s pause
+    after each word: ghost text shows at pauses, Tab inserts it, Ctrl+Z takes it back."""
+    require_llamacpp()
+    settings = {**_settings("llamacpp"), **TYPE_AS_IS}
+    with workbench(vsix, tmp_path, settings) as bench:
+        results = drive(bench, shots, "typing", timeout=420)
+    typing = results["typing"]
+    pauses = typing["pauses"]
+    shown = [pause for pause in pauses if pause["shown"]]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"ghost text at {len(shown)} of {len(pauses)} pauses (load {load})")
+    assert len(shown) >= 3, pauses  # the two where it waits, and one more at least
+    accepted = typing["accepted"]
+    assert {a["word"] for a in accepted} == {"words ", "total "}, pauses  # `total ` twice
+    assert all(a["changed"] and a["undone"] for a in accepted), accepted
+    ast.parse(typing["saved"])  # what was typed, accepted suggestions undone
+    assert typing["saved"].endswith('        total += char in "aeiou"\n    return total\n')
 
 
 def test_workbench_broken_server_path(vsix: Path, tmp_path: Path, shots: Path) -> None:

@@ -1,7 +1,7 @@
 // Drives a real VS Code workbench (code-server in Debian's Chromium) as a user would, for
 // tests/editors/test_vscode_workbench.py. One argument: a JSON object with the workbench's
 // url, its workspace folder, the user settings file, the screenshot folder and the scenario
-// ("full", "ghost" or "broken"). Each step leaves a screenshot NN-step.png (NN-step-FAILED.png
+// ("full", "ghost", "typing" or "broken"). Each step leaves a screenshot NN-step.png (NN-step-FAILED.png
 // when it fails), pictures for the docs go to SHOTS/docs/, and the last line printed is
 // `RESULT {...}` with what was seen and measured. Text is read from saved files, not the DOM.
 import fs from 'node:fs';
@@ -192,6 +192,65 @@ async function ghostLatency() {
     await page.keyboard.press('Control+Z');
   }
   return samples;
+}
+
+// Typed at the end of typing.py word by word, as editor-clients/neovim/test/typing_session.lua
+// types; a Tab at the pauses after ACCEPT_AT, then Ctrl+Z.
+const TYPED = [
+  'def words_reversed(sentence):\n',
+  '    words = sentence.split()\n',
+  '    return " ".join(reversed(words))\n',
+  '\n',
+  '\n',
+  'def count_vowels_in(text):\n',
+  '    total = 0\n',
+  '    for char in text.lower():\n',
+  '        total += char in "aeiou"\n',
+  '    return total\n',
+];
+const ACCEPT_AT = new Set(['words ', 'total ']);
+const KEY_MS = 120;
+const PAUSE_MS = 2000;
+
+/** A user typing: keys 120 ms apart, a 2 s pause after each word; what shows at each pause.
+ *  At ACCEPT_AT the pause lasts until a suggestion shows; Tab accepts it, Ctrl+Z undoes. */
+async function typingSession() {
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Escape');
+  let typed = readFile('typing.py'); // as opened; the words go at its end
+  const pauses = [];
+  const accepted = [];
+  for (const word of TYPED.flatMap((line) => line.match(/[^ \n]*[ \n]|[^ \n]+$/g))) {
+    await page.keyboard.type(word, { delay: KEY_MS });
+    typed += word;
+    const start = Date.now();
+    // Where it will accept, the user waits for a suggestion as long as it takes (a busy CPU).
+    const wait = ACCEPT_AT.has(word) ? 60000 : PAUSE_MS;
+    const shown = await until('ghost text', ghostText, wait).catch(() => null);
+    const ms = shown ? Date.now() - start : null;
+    pauses.push({ word, ms, shown });
+    log(`after ${JSON.stringify(word)}: ${shown ? `ghost text in ${ms} ms: ${JSON.stringify(shown)}` : 'none'}`);
+    if (shown && ACCEPT_AT.has(word)) accepted.push(await acceptThenUndo(word, typed));
+    if (shown) await page.waitForTimeout(Math.max(0, PAUSE_MS - ms));
+    await page.keyboard.press('Escape');
+  }
+  const shownAt = pauses.filter((pause) => pause.shown).length;
+  log(`ghost text at ${shownAt} of ${pauses.length} pauses`);
+  return { pauses, accepted, saved: await save('typing.py') };
+}
+
+/** Tab, the line it wrote, Ctrl+Z, and whether the file is back to `typed` (not saved
+ *  before the Tab: a save could take the suggestion away). */
+async function acceptThenUndo(word, typed) {
+  await page.keyboard.press('Tab');
+  await until('the ghost text accepted', async () => !(await ghostText()), 5000);
+  const after = await save('typing.py');
+  await page.keyboard.press('Control+Z');
+  await page.waitForTimeout(200);
+  const undone = await save('typing.py');
+  const line = after.split('\n').find((text, i) => text !== typed.split('\n')[i]) ?? '';
+  log(`  accepted at ${JSON.stringify(word)}: ${JSON.stringify(line)}; undone: ${undone === typed}`);
+  return { word, line, changed: after !== typed, undone: undone === typed };
 }
 
 /** The text "lsp-codegen: Why this suggestion?" opens beside the code; then back to `file`. */
@@ -413,8 +472,11 @@ try {
     await step('server-missing', brokenServer);
   } else {
     await step('loading-ready', modelReady);
-    const samples = await step('keystroke-ghost', ghostLatency);
-    results.ghostMs = samples;
+    if (config.scenario === 'typing') {
+      results.typing = await step('typing-session', typingSession);
+    } else {
+      results.ghostMs = await step('keystroke-ghost', ghostLatency);
+    }
     if (config.scenario === 'full') {
       await step('ghost-cycle-tab', acceptAndCycle);
       await step('settings-ui', changeSetting);
