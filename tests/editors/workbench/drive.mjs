@@ -220,17 +220,19 @@ async function typingSession() {
   let typed = readFile('typing.py'); // as opened; the words go at its end
   const pauses = [];
   const accepted = [];
-  for (const word of TYPED.flatMap((line) => line.match(/[^ \n]*[ \n]|[^ \n]+$/g))) {
+  // A line's indent goes with its first word: one pause per word, not per space.
+  for (const word of TYPED.flatMap((line) => line.match(/ *[^ \n]*[ \n]|[^ \n]+$/g))) {
     await page.keyboard.type(word, { delay: KEY_MS });
     typed += word;
     const start = Date.now();
     // Where it will accept, the user waits for a suggestion as long as it takes (a busy CPU).
-    const wait = ACCEPT_AT.has(word) ? 60000 : PAUSE_MS;
+    const accept = ACCEPT_AT.has(word.trimStart());
+    const wait = accept ? 60000 : PAUSE_MS;
     const shown = await until('ghost text', ghostText, wait).catch(() => null);
     const ms = shown ? Date.now() - start : null;
     pauses.push({ word, ms, shown });
     log(`after ${JSON.stringify(word)}: ${shown ? `ghost text in ${ms} ms: ${JSON.stringify(shown)}` : 'none'}`);
-    if (shown && ACCEPT_AT.has(word)) accepted.push(await acceptThenUndo(word, typed));
+    if (shown && accept) accepted.push(await acceptThenUndo(word.trimStart(), typed));
     if (shown) await page.waitForTimeout(Math.max(0, PAUSE_MS - ms));
     await page.keyboard.press('Escape');
   }
