@@ -367,7 +367,7 @@ def _brace_definition(code: str) -> bool:
 # --- source scanning (strings and comments skipped) -------------------------
 
 
-def _skip_pattern(python: bool) -> str:
+def skip_pattern(python: bool) -> str:
     """Strings and comments, whose brackets and colons do not count.
 
     Deliberately simple: quoted strings end at the line's end (Python triple
@@ -386,9 +386,9 @@ def _skip_pattern(python: bool) -> str:
     return "|".join([*strings, quoted("`", multiline=True), r"//[^\n]*", r"/\*[\s\S]*?(?:\*/|\Z)"])
 
 
-_SKIP = {python: re.compile(_skip_pattern(python)) for python in (True, False)}
+_SKIP = {python: re.compile(skip_pattern(python)) for python in (True, False)}
 _BRACKET_TOKEN = {
-    python: re.compile(rf"(?:{_skip_pattern(python)})|([()\[\]{{}}])") for python in (True, False)
+    python: re.compile(rf"(?:{skip_pattern(python)})|([()\[\]{{}}])") for python in (True, False)
 }
 
 

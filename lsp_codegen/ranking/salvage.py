@@ -13,20 +13,17 @@ import re
 from dataclasses import dataclass
 
 from lsp_codegen.context.types import Insertion
+from lsp_codegen.ranking.postprocess import PYTHON_LIKE, skip_pattern
 from lsp_codegen.ranking.syntax import SyntaxResult, check_syntax
 
 MAX_TRIES = 24
-# A string literal (with its prefix letters) is one token, and an unclosed one runs to the
-# line's end: a cut inside one can leave another literal that parses (the first two quotes
-# of a docstring's three are the empty string "").
-_QUOTED = (
-    r'"""(?:\\.|[^\\])*?(?:"""|$)',
-    r"'''(?:\\.|[^\\])*?(?:'''|$)",
-    r'"(?:\\.|[^"\\])*(?:"|$)',
-    r"'(?:\\.|[^'\\])*(?:'|$)",
-    r"`(?:\\.|[^`\\])*(?:`|$)",
-)
-_TOKEN = re.compile(r"[rRbBuUfF]{0,2}(?:" + "|".join(_QUOTED) + r")|\w+|\S")
+# A string literal (with its prefix letters) or a comment is one token, and an unclosed one
+# runs to the line's end: a cut inside one can leave another literal that parses (the
+# first two quotes of a docstring's three are the empty string "").
+_TOKEN = {
+    python: re.compile(rf"[rRbBuUfF]{{0,2}}(?:{skip_pattern(python)})|\w+|\S")
+    for python in (True, False)
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,8 @@ def salvage(text: str, insertion: Insertion) -> Salvaged | None:
         if (result := check_syntax(insertion, kept)).ok:
             return Salvaged(kept, result, f"kept {count} of {len(lines)} lines")
     first = lines[0]
-    ends = [match.end() for match in _TOKEN.finditer(first)]
+    tokens = _TOKEN[insertion.language.lower() in PYTHON_LIKE]
+    ends = [match.end() for match in tokens.finditer(first)]
     for end in reversed(ends[:-1] if len(lines) == 1 else ends):
         kept = first[:end]
         tries += 1
