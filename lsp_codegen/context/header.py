@@ -5,7 +5,7 @@ still knows what `np`, `List` or `parse_row` is.
 
 It is built from the cut-off part only, which stays the same while the user types at the
 end of the kept part (the prompt's start moves in steps of lines), and from the topic
-(see `incontext.topic`), which stays the same while a body is typed: the prompt's start,
+(see `incontext.topic_of`), which stays the same while a body is typed: the prompt's start,
 and the KV cache of it, is kept.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 MAX_SCAN_CHARS = 200_000  # of a longer cut-off part only its start is read
 MAX_WHOLE_LINES = 12  # a mentioned definition this short comes whole, a longer one as its header
@@ -95,25 +96,24 @@ def _open_quote(line: str, quote: str) -> str:
 
 def _statement_end(lines: list[str], start: int) -> int:
     """The index after the statement that starts on line `start`: brackets it opens are
-    closed, and a line ending in a backslash continues (strings are not looked into)."""
-    depth = 0
-    index = start
-    while index < len(lines):
-        line = lines[index]
-        depth += sum(line.count(c) for c in _OPENERS) - sum(line.count(c) for c in _CLOSERS)
-        index += 1
-        if depth <= 0 and not line.endswith("\\"):
-            break
-    return index
+    closed, and a line ending in a backslash continues (one left open runs to the end)."""
+    return _end(lines, start, lambda code: not code.endswith("\\")) or len(lines)
 
 
 def _signature_end(lines: list[str], start: int) -> int:
     """The index after a `def`/`class` header that starts on line `start` (it ends at the
     first line ending in `:` with its brackets closed)."""
+    return _end(lines, start, lambda code: code.endswith(":")) or start + 1
+
+
+def _end(lines: list[str], start: int, ends: Callable[[str], bool]) -> int | None:
+    """The index after the first line from `start` on where the brackets opened since
+    `start` are closed and `ends` accepts the line's code (its comment cut off; strings are
+    not looked into); None when no line does."""
     depth = 0
     for index in range(start, len(lines)):
-        line = lines[index].split("#", 1)[0].rstrip()
-        depth += sum(line.count(c) for c in _OPENERS) - sum(line.count(c) for c in _CLOSERS)
-        if depth <= 0 and line.endswith(":"):
+        code = lines[index].split("#", 1)[0].rstrip()
+        depth += sum(code.count(c) for c in _OPENERS) - sum(code.count(c) for c in _CLOSERS)
+        if depth <= 0 and ends(code):
             return index + 1
-    return start + 1
+    return None
